@@ -87,22 +87,22 @@ def _check(node: ast.AST, names: frozenset[str], depth: int) -> None:
             if name not in names:
                 known = ", ".join(sorted(names)) or "none"
                 raise FormulaError(f"unknown name {name!r} (known: {known})")
-        case ast.BinOp(left=left, op=op, right=right):
-            if type(op) not in _BINOPS:
-                raise FormulaError(f"operator {type(op).__name__} is not allowed")
+        case ast.BinOp(left=left, op=bop, right=right):
+            if type(bop) not in _BINOPS:
+                raise FormulaError(f"operator {type(bop).__name__} is not allowed")
             _check(left, names, depth + 1)
             _check(right, names, depth + 1)
-        case ast.UnaryOp(op=op, operand=operand):
-            if not isinstance(op, ast.USub | ast.UAdd | ast.Not):
-                raise FormulaError(f"operator {type(op).__name__} is not allowed")
+        case ast.UnaryOp(op=uop, operand=operand):
+            if not isinstance(uop, ast.USub | ast.UAdd | ast.Not):
+                raise FormulaError(f"operator {type(uop).__name__} is not allowed")
             _check(operand, names, depth + 1)
         case ast.BoolOp(values=values):
             for v in values:
                 _check(v, names, depth + 1)
         case ast.Compare(left=left, ops=ops, comparators=comparators):
-            for op in ops:
-                if type(op) not in _CMPOPS:
-                    raise FormulaError(f"comparison {type(op).__name__} is not allowed")
+            for cop in ops:
+                if type(cop) not in _CMPOPS:
+                    raise FormulaError(f"comparison {type(cop).__name__} is not allowed")
             for v in (left, *comparators):
                 _check(v, names, depth + 1)
         case ast.IfExp(test=test, body=body, orelse=orelse):
@@ -200,26 +200,26 @@ def _call(name: str, args: list[float]) -> float:
 
 def _eval(node: ast.expr, env: Mapping[str, float]) -> float:
     match node:
-        case ast.Constant(value=value):
-            return float(value)
+        case ast.Constant(value=int() | float() as number):
+            return float(number)
         case ast.Name(id=name):
             return float(env[name])
-        case ast.BinOp(left=left, op=op, right=right):
-            return _arith(_BINOPS[type(op)], _eval(left, env), _eval(right, env))
-        case ast.UnaryOp(op=op, operand=operand):
+        case ast.BinOp(left=left, op=bop, right=right):
+            return _arith(_BINOPS[type(bop)], _eval(left, env), _eval(right, env))
+        case ast.UnaryOp(op=uop, operand=operand):
             v = _eval(operand, env)
-            if isinstance(op, ast.Not):
+            if isinstance(uop, ast.Not):
                 return float(v == 0)
-            return -v if isinstance(op, ast.USub) else v
-        case ast.BoolOp(op=op, values=values):
-            if isinstance(op, ast.And):
+            return -v if isinstance(uop, ast.USub) else v
+        case ast.BoolOp(op=boolop, values=values):
+            if isinstance(boolop, ast.And):
                 return float(all(_eval(v, env) != 0 for v in values))
             return float(any(_eval(v, env) != 0 for v in values))
         case ast.Compare(left=left, ops=ops, comparators=comparators):
             a = _eval(left, env)
-            for op, comp in zip(ops, comparators, strict=True):
+            for cop, comp in zip(ops, comparators, strict=True):
                 b = _eval(comp, env)
-                if not _CMPOPS[type(op)](a, b):
+                if not _CMPOPS[type(cop)](a, b):
                     return 0.0
                 a = b
             return 1.0
@@ -236,6 +236,14 @@ def _eval(node: ast.expr, env: Mapping[str, float]) -> float:
 
 
 _Compiled = tuple[pl.Expr, pl.Expr]
+_PL_CMPOPS: dict[type[ast.cmpop], Callable[[pl.Expr, pl.Expr], pl.Expr]] = {
+    ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: a <= b,
+    ast.Gt: lambda a, b: a > b,
+    ast.GtE: lambda a, b: a >= b,
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
+}
 _FALSE = pl.lit(False)
 
 
@@ -272,24 +280,24 @@ def _polars_arith(op: str, a: pl.Expr, b: pl.Expr) -> _Compiled:
 
 def _compile(node: ast.expr, env: Mapping[str, pl.Expr]) -> _Compiled:
     match node:
-        case ast.Constant(value=value):
-            return pl.lit(float(value), dtype=pl.Float64), _FALSE
+        case ast.Constant(value=int() | float() as number):
+            return pl.lit(float(number), dtype=pl.Float64), _FALSE
         case ast.Name(id=name):
             return env[name].cast(pl.Float64), _FALSE
-        case ast.BinOp(left=left, op=op, right=right):
+        case ast.BinOp(left=left, op=bop, right=right):
             (a, ia), (b, ib) = _compile(left, env), _compile(right, env)
-            v, bad = _polars_arith(_BINOPS[type(op)], a, b)
+            v, bad = _polars_arith(_BINOPS[type(bop)], a, b)
             return v, ia | ib | bad
-        case ast.UnaryOp(op=op, operand=operand):
+        case ast.UnaryOp(op=uop, operand=operand):
             v, bad = _compile(operand, env)
-            if isinstance(op, ast.Not):
+            if isinstance(uop, ast.Not):
                 return (v == 0).cast(pl.Float64), bad
-            return (-v if isinstance(op, ast.USub) else v), bad
-        case ast.BoolOp(op=op, values=values):
+            return (-v if isinstance(uop, ast.USub) else v), bad
+        case ast.BoolOp(op=boolop, values=values):
             # Short-circuit like Python: a later operand counts only where it is evaluated.
             first, *rest = (_compile(v, env) for v in values)
             acc, bad = _bool(first[0]), first[1]
-            is_and = isinstance(op, ast.And)
+            is_and = isinstance(boolop, ast.And)
             for v, vbad in rest:
                 evaluated = acc if is_and else acc.not_()
                 bad = bad | (evaluated & vbad)
@@ -298,25 +306,25 @@ def _compile(node: ast.expr, env: Mapping[str, pl.Expr]) -> _Compiled:
         case ast.Compare(left=left, ops=ops, comparators=comparators):
             a, bad = _compile(left, env)
             result: pl.Expr | None = None
-            for op, comp in zip(ops, comparators, strict=True):
+            for cop, comp in zip(ops, comparators, strict=True):
                 b, ib = _compile(comp, env)
                 # a chain stops at the first false comparison, as in Python
                 evaluated = pl.lit(True) if result is None else result
                 bad = bad | (evaluated & ib)
-                test = _CMPOPS[type(op)](a, b)  # type: ignore[arg-type]
+                test = _PL_CMPOPS[type(cop)](a, b)
                 result = test if result is None else (result & test)
                 a = b
             assert result is not None
             return result.cast(pl.Float64), bad
-        case ast.IfExp(test=test, body=body, orelse=orelse):
+        case ast.IfExp(test=test_node, body=body, orelse=orelse):
             (t, it), (v1, i1), (v2, i2) = (
-                _compile(test, env),
+                _compile(test_node, env),
                 _compile(body, env),
                 _compile(orelse, env),
             )
             cond = _bool(t)
-            value = pl.when(cond).then(v1).otherwise(v2)
-            return value, it | pl.when(cond).then(i1).otherwise(i2)
+            chosen = pl.when(cond).then(v1).otherwise(v2)
+            return chosen, it | pl.when(cond).then(i1).otherwise(i2)
         case ast.Call(func=ast.Name(id=fname), args=args):
             parts = [_compile(a, env) for a in args]
             vals = [p[0] for p in parts]

@@ -32,7 +32,7 @@ def round_half_up_expr(expr: pl.Expr, decimals: int = 2) -> pl.Expr:
     scale = 10.0**decimals
     scaled = (expr.abs() * scale).round(RESIDUE_DIGITS)
     magnitude = (scaled + 0.5).floor() / scale
-    return pl.when(expr < 0).then(-magnitude).otherwise(magnitude)
+    return magnitude * pl.when(expr < 0).then(-1.0).otherwise(1.0)
 
 
 def format_fixed(value: float | None, decimals: int = 2) -> str:

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from kaohe.engine.errors import PlanError, PlanIssue
+from kaohe.engine.formula import FormulaError, compile_formula
 
 Method = Literal[
     "volume_growth", "completion", "rating", "deduction", "milestones", "rank", "formula"
@@ -82,8 +83,6 @@ class Indicator(_Model):
         if self.method == "formula":
             if not self.formula:
                 raise ValueError("a formula indicator needs a formula")
-            from kaohe.engine.formula import FormulaError, compile_formula
-
             try:
                 compile_formula(self.formula, FORMULA_BASE_NAMES + self.inputs)
             except FormulaError as exc:
@@ -181,8 +180,6 @@ class Coefficient(_Model):
     @field_validator("formula")
     @classmethod
     def _formula(cls, v: str) -> str:
-        from kaohe.engine.formula import FormulaError, compile_formula
-
         try:
             compile_formula(v, COEFFICIENT_NAMES)
         except FormulaError as exc:
@@ -199,29 +196,30 @@ class Coefficient(_Model):
 COEFFICIENT_NAMES: tuple[str, ...] = ("c", "g", "g_target", "lo", "hi")
 
 
+SanctionEffect = Literal["no_top", "max_basic"]
+DEFAULT_CAPS: dict[str, float | None] = {
+    "normal": 10.0,
+    "special": 10.0,
+    "special_performance": 10.0,
+    "frontline": 10.0,
+}
+DEFAULT_SANCTIONS: dict[str, SanctionEffect] = {
+    "警告": "no_top",
+    "诫勉": "no_top",
+    "记过": "max_basic",
+    "记大过": "max_basic",
+    "降级": "max_basic",
+    "撤职": "max_basic",
+    "开除": "max_basic",
+}
+
+
 class Events(_Model):
     """§5: caps of bonus events per subject and month by kind, vetoes and sanctions."""
 
-    caps: dict[str, float | None] = Field(
-        default_factory=lambda: {
-            "normal": 10.0,
-            "special": 10.0,
-            "special_performance": 10.0,
-            "frontline": 10.0,
-        }
-    )
+    caps: dict[str, float | None] = Field(default_factory=lambda: dict(DEFAULT_CAPS))
     unit_veto_types: tuple[str, ...] = ("安全生产", "信访稳定", "党风廉政", "生态环保")
-    sanctions: dict[str, Literal["no_top", "max_basic"]] = Field(
-        default_factory=lambda: {
-            "警告": "no_top",
-            "诫勉": "no_top",
-            "记过": "max_basic",
-            "记大过": "max_basic",
-            "降级": "max_basic",
-            "撤职": "max_basic",
-            "开除": "max_basic",
-        }
-    )
+    sanctions: dict[str, SanctionEffect] = Field(default_factory=lambda: dict(DEFAULT_SANCTIONS))
 
     @field_validator("caps")
     @classmethod
@@ -458,6 +456,16 @@ class Training(_Model):
     default_form: Literal["online", "offline"] = "online"
 
 
+RESULT_USES: dict[str, tuple[str, ...]] = {
+    "绩效工资": ("cadre_monthly", "pay"),
+    "选贤任能": ("annual",),
+    "评优奖励": ("annual", "quota"),
+    "培训补课": ("training",),
+    "谈话提醒": ("actions",),
+    "容错纠错": ("events",),
+}
+
+
 class Plan(_Model):
     """A yearly plan. Only ``year``, ``name`` and ``categories`` have no default."""
 
@@ -481,16 +489,7 @@ class Plan(_Model):
     ranking: Ranking = Ranking()
     persistence: Persistence = Persistence()
     training: Training = Training()
-    result_uses: dict[str, tuple[str, ...]] = Field(
-        default_factory=lambda: {
-            "绩效工资": ("cadre_monthly",),
-            "选贤任能": ("annual",),
-            "评优奖励": ("annual",),
-            "培训补课": ("training",),
-            "谈话提醒": ("actions",),
-            "容错纠错": ("events",),
-        }
-    )
+    result_uses: dict[str, tuple[str, ...]] = Field(default_factory=lambda: dict(RESULT_USES))
 
     @field_validator("rating_levels")
     @classmethod

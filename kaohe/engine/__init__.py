@@ -1,0 +1,51 @@
+"""Kaohe's scoring engine: framework-free, on polars (docs/rules.md).
+
+>>> from kaohe.engine import load_plan, read_dataset, score, write_results
+>>> plan = load_plan("examples/plan-2026.yaml")                    # doctest: +SKIP
+>>> results = score(plan, read_dataset("demo/", plan))             # doctest: +SKIP
+>>> write_results(results, "out/")                                 # doctest: +SKIP
+
+The engine never imports Django; the web application talks to it through this module.
+"""
+
+from kaohe.engine.dataset import DataSet, Results
+from kaohe.engine.errors import DataError, EngineError, PlanError, PlanIssue, Problem
+from kaohe.engine.explain import explain
+from kaohe.engine.formula import Formula, FormulaError, compile_formula
+from kaohe.engine.numbers import round_half_up
+from kaohe.engine.output import publish, write_results
+from kaohe.engine.plan import (
+    Plan,
+    diff_plans,
+    dump_plan,
+    load_plan,
+    parse_plan,
+    plan_from_mapping,
+    plan_warnings,
+)
+from kaohe.engine.score import score
+
+__all__ = [
+    "DataError",
+    "DataSet",
+    "EngineError",
+    "Formula",
+    "FormulaError",
+    "Plan",
+    "PlanError",
+    "PlanIssue",
+    "Problem",
+    "Results",
+    "compile_formula",
+    "diff_plans",
+    "dump_plan",
+    "explain",
+    "load_plan",
+    "parse_plan",
+    "plan_from_mapping",
+    "plan_warnings",
+    "publish",
+    "round_half_up",
+    "score",
+    "write_results",
+]
