@@ -12,6 +12,7 @@ from kaohe.engine.dataset import DataSet, Results
 from kaohe.engine.errors import DataError, EngineError, PlanError, PlanIssue, Problem
 from kaohe.engine.explain import explain
 from kaohe.engine.formula import Formula, FormulaError, compile_formula
+from kaohe.engine.io import dataset_from_frames, read_dataset, template_workbook, write_tables
 from kaohe.engine.numbers import round_half_up
 from kaohe.engine.output import publish, write_results
 from kaohe.engine.plan import (
@@ -37,6 +38,7 @@ __all__ = [
     "Problem",
     "Results",
     "compile_formula",
+    "dataset_from_frames",
     "diff_plans",
     "dump_plan",
     "explain",
@@ -45,7 +47,10 @@ __all__ = [
     "plan_from_mapping",
     "plan_warnings",
     "publish",
+    "read_dataset",
     "round_half_up",
     "score",
+    "template_workbook",
     "write_results",
+    "write_tables",
 ]

@@ -110,6 +110,7 @@ def persistence(plan: Plan, monthly: pl.DataFrame, subject_type: str, id_col: st
     )
     agg = window.group_by(id_col).agg(
         pl.len().cast(pl.Int64).alias(s.MONTHS),
+        counted.sum().alias("_counted"),
         (counted & (pl.col(s.RANK) <= cut)).sum().cast(pl.Int64).alias(s.TOP_MONTHS),
         (counted & (pl.col("rank_asc") <= cut)).sum().cast(pl.Int64).alias(s.BOTTOM_MONTHS),
     )
@@ -121,6 +122,9 @@ def persistence(plan: Plan, monthly: pl.DataFrame, subject_type: str, id_col: st
         separator=",",
         ignore_nulls=True,
     )
-    return agg.with_columns(flag.alias(s.FLAG), pl.lit(subject_type).alias(s.SUBJECT_TYPE)).rename(
-        {id_col: s.SUBJECT_ID}
+    return (
+        agg.filter(pl.col("_counted") > 0)
+        .with_columns(flag.alias(s.FLAG), pl.lit(subject_type).alias(s.SUBJECT_TYPE))
+        .rename({id_col: s.SUBJECT_ID})
+        .drop("_counted")
     )

@@ -89,7 +89,6 @@ def score(plan: Plan, data: DataSet) -> Results:
         "section_monthly": sections,
         "cadre_monthly": cadres,
         "periods": periods_table(up, cp),
-        "political": pol,
     }
     cadre_scores = cp.filter(pl.col("period_kind") != KIND_YEAR)
     if 12 in data.months:
@@ -114,7 +113,13 @@ def score(plan: Plan, data: DataSet) -> Results:
             scored_people.select(s.SUBJECT_ID, s.RANK, s.RANK_N), on=s.SUBJECT_ID, how="left"
         )
         graded = pl.concat([teams, people], how="diagonal_relaxed")
-        tables["annual"] = graded
+        tables["annual"] = graded.with_columns(
+            pl.when(pl.col(s.SUBJECT_TYPE) == s.SUBJECT_TEAM)
+            .then(None)
+            .otherwise(pl.col(s.ROLE))
+            .alias(s.ROLE)
+        )
+        tables["political"] = pol
         tables["quota"] = quota_table(graded)
         year_end = dt.date(data.year, 12, 31)
         cadre_scores = pl.concat(
@@ -135,11 +140,14 @@ def score(plan: Plan, data: DataSet) -> Results:
             how="vertical_relaxed",
         )
         tables["training"] = pl.concat(
-            [unit_needs(plan, data, units.indicators), rated_needs(plan, data, graded)],
+            [
+                unit_needs(plan, data, units.indicators, units.monthly),
+                rated_needs(plan, data, graded),
+            ],
             how="diagonal_relaxed",
         )
     else:
-        tables["training"] = unit_needs(plan, data, units.indicators)
+        tables["training"] = unit_needs(plan, data, units.indicators, units.monthly)
     tables["actions"] = bottom_actions(plan, up, cadre_scores)
     tables["pay"], tables["pay_unallocated"] = split_pools(plan, data, cadres)
     tables["persistence"] = pl.concat(

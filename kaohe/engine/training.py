@@ -37,10 +37,14 @@ def _weak(plan: Plan, frame: pl.DataFrame, group: list[str]) -> pl.DataFrame:
     )
 
 
-def unit_needs(plan: Plan, data: DataSet, indicators: pl.DataFrame) -> pl.DataFrame:
-    """Units: per tag and month Σ w a / Σ w over included tagged indicators; mean over period."""
+def unit_needs(
+    plan: Plan, data: DataSet, indicators: pl.DataFrame, unit_monthly: pl.DataFrame
+) -> pl.DataFrame:
+    """Units: per tag and scored month Σ w a / Σ w over included tagged indicators; mean over
+    the period's months."""
     monthly = (
         indicators.filter(pl.col(s.INCLUDED))
+        .join(unit_monthly.select(s.UNIT_ID, s.MONTH), on=[s.UNIT_ID, s.MONTH], how="semi")
         .select(s.UNIT_ID, s.CATEGORY, s.MONTH, s.WEIGHT, s.ACHIEVEMENT, s.TAGS)
         .explode(s.TAGS)
         .filter(pl.col(s.TAGS).is_not_null())
@@ -88,7 +92,6 @@ def rated_needs(plan: Plan, data: DataSet, annual: pl.DataFrame) -> pl.DataFrame
         .filter(
             pl.col(s.KIND).is_in([s.EVAL_POLITICAL, s.EVAL_DEMOCRATIC])
             & (pl.col(s.PERIOD) == str(data.year))
-            & (pl.col(s.BALLOTS).is_null() | (pl.col(s.BALLOTS) > 0))
         )
         .join(subject_types(data), on=s.SUBJECT_ID)
         .join(tags, on=[s.ITEM, s.SUBJECT_TYPE, s.KIND])
