@@ -8,9 +8,9 @@ from kaohe.engine import methods
 from kaohe.engine import schema as s
 from kaohe.engine.common import (
     blend,
-    competition_rank,
     events_total,
     level_values,
+    published,
     tier_values,
 )
 from kaohe.engine.dataset import DataSet
@@ -153,19 +153,23 @@ def score_cadres(
     section_monthly: pl.DataFrame,
 ) -> pl.DataFrame:
     """§6: cadre monthly final = own × own weight + upper × upper weight + events, ranked."""
-    records = data[s.RECORDS].filter(~pl.col(s.ON_LEAVE).fill_null(False))
-    frame = held.join(records.drop(s.ROW), on=[s.CADRE_ID, s.MONTH], how="inner").join(
-        level_values(plan), on=s.LEVEL, how="left"
+    own = (
+        data[s.RECORDS]
+        .lazy()
+        .filter(~pl.col(s.ON_LEAVE).fill_null(False))
+        .join(level_values(plan).lazy(), on=s.LEVEL, how="left")
+        .select(s.CADRE_ID, s.MONTH, **own_score(plan))
+        .with_columns((pl.col(s.ATTENDANCE) + pl.col(s.WEEKLY) + pl.col(s.MONTHLY)).alias(s.OWN))
     )
-    frame = frame.with_columns(**own_score(plan))
-    frame = frame.with_columns(
-        (pl.col(s.ATTENDANCE) + pl.col(s.WEEKLY) + pl.col(s.MONTHLY)).alias(s.OWN)
+    unit_s = unit_monthly.lazy().select(s.UNIT_ID, s.MONTH, pl.col(s.SCORE).alias("_unit_s"))
+    section_f = section_monthly.lazy().select(
+        s.SECTION_ID, s.MONTH, pl.col(s.FINAL).alias("_section_f")
     )
-    unit_s = unit_monthly.select(s.UNIT_ID, s.MONTH, pl.col(s.SCORE).alias("_unit_s"))
-    section_f = section_monthly.select(s.SECTION_ID, s.MONTH, pl.col(s.FINAL).alias("_section_f"))
-    events = events_total(plan, data[s.EVENTS]).rename({s.SUBJECT_ID: s.CADRE_ID})
+    events = events_total(plan, data[s.EVENTS]).lazy().rename({s.SUBJECT_ID: s.CADRE_ID})
     frame = (
-        frame.join(unit_s, on=[s.UNIT_ID, s.MONTH], how="left")
+        held.lazy()
+        .join(own, on=[s.CADRE_ID, s.MONTH], how="inner")
+        .join(unit_s, on=[s.UNIT_ID, s.MONTH], how="left")
         .join(section_f, on=[s.SECTION_ID, s.MONTH], how="left")
         .join(events, on=[s.CADRE_ID, s.MONTH], how="left")
         .with_columns(pl.col(s.EVENTS_TOTAL).fill_null(0.0))
@@ -183,8 +187,8 @@ def score_cadres(
         final = pl.when(pl.col(s.ROLE) == role).then(linked).otherwise(final)
     frame = frame.with_columns(
         (final + pl.col(s.EVENTS_TOTAL)).clip(lower_bound=0.0).alias(s.FINAL)
-    )
-    return rank_cadres(frame, s.FINAL, [s.MONTH], plan.ranking.min_group)
+    ).drop("_unit_s", "_section_f")
+    return rank_cadres(frame.collect(), s.FINAL, [s.MONTH], plan.ranking.min_group)
 
 
 def rank_cadres(frame: pl.DataFrame, score: str, by: list[str], min_group: int) -> pl.DataFrame:
@@ -195,13 +199,14 @@ def rank_cadres(frame: pl.DataFrame, score: str, by: list[str], min_group: int) 
     """
     unit_group = [*by, s.UNIT_ID, s.ROLE]
     cat_group = [*by, s.CATEGORY, s.ROLE]
-    frame = frame.with_columns(
+    pub = pl.col("_pub")
+    frame = frame.with_columns(published(pl.col(score)).alias("_pub")).with_columns(
         pl.len().over(unit_group).cast(pl.Int64).alias("_n_unit"),
         pl.len().over(cat_group).cast(pl.Int64).alias("_n_cat"),
-        competition_rank(score, unit_group).alias("_rank_unit"),
-        competition_rank(score, cat_group).alias("_rank_cat"),
-        competition_rank(score, unit_group, descending=False).alias("_asc_unit"),
-        competition_rank(score, cat_group, descending=False).alias("_asc_cat"),
+        pub.rank("min", descending=True).over(unit_group).cast(pl.Int64).alias("_rank_unit"),
+        pub.rank("min", descending=True).over(cat_group).cast(pl.Int64).alias("_rank_cat"),
+        pub.rank("min").over(unit_group).cast(pl.Int64).alias("_asc_unit"),
+        pub.rank("min").over(cat_group).cast(pl.Int64).alias("_asc_cat"),
     )
     small = pl.col("_n_unit") < min_group
     return frame.with_columns(
@@ -212,4 +217,4 @@ def rank_cadres(frame: pl.DataFrame, score: str, by: list[str], min_group: int) 
         .then(pl.lit("category:") + pl.col(s.CATEGORY) + ":" + pl.col(s.ROLE))
         .otherwise(pl.lit("unit:") + pl.col(s.UNIT_ID) + ":" + pl.col(s.ROLE))
         .alias(s.PEER_GROUP),
-    ).drop("_n_unit", "_n_cat", "_rank_unit", "_rank_cat", "_asc_unit", "_asc_cat")
+    ).drop("_pub", "_n_unit", "_n_cat", "_rank_unit", "_rank_cat", "_asc_unit", "_asc_cat")

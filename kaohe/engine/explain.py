@@ -131,14 +131,17 @@ def explain_unit(plan: Plan, data: DataSet, results: Results, unit: str, month: 
     indicators = results["unit_indicators"].filter(
         (pl.col(s.UNIT_ID) == unit) & (pl.col(s.MONTH) == month)
     )
-    for g in (
-        results["unit_groups"]
+    group_rows = {
+        g[s.GROUP]: g
+        for g in results["unit_groups"]
         .filter((pl.col(s.UNIT_ID) == unit) & (pl.col(s.MONTH) == month))
         .to_dicts()
-    ):
-        group = next(x for x in plan.categories[category].groups if x.key == g[s.GROUP])
+    }
+    rows = {r[s.INDICATOR]: r for r in indicators.to_dicts()}
+    for group in plan.categories[category].groups:  # in the plan's order
+        g = group_rows[group.key]
         lines.append(f"  group {group.key} {group.name}: {_num(g[s.POINTS])} points")
-        for row in indicators.filter(pl.col(s.GROUP) == group.key).to_dicts():
+        for row in (rows[i.key] for i in group.indicators if i.key in rows):
             lines += _indicator_line(plan, data, category=category, row=row, unit=unit, month=month)
         if g[s.WEIGHT_SUM] == 0:
             lines.append("    no indicator to score: its points go to the other groups")

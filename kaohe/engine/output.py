@@ -51,8 +51,9 @@ def publish(name: str, frame: pl.DataFrame, year: int) -> pl.DataFrame:
             e = pl.when(col).then(pl.lit("true")).when(col.not_()).then(pl.lit("false"))
         else:
             e = col.cast(pl.String)
-        exprs.append(e.fill_null("").alias(column))
-    return frame.select(exprs)
+        exprs.append(e.alias(column))
+    # empty text and missing values both publish as an empty, unquoted field
+    return frame.select(exprs).with_columns(pl.all().replace("", None))
 
 
 def numbers_for_sheet(name: str, frame: pl.DataFrame, year: int) -> pl.DataFrame:

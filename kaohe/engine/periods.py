@@ -48,14 +48,14 @@ def unit_periods(data: DataSet, unit_monthly: pl.DataFrame) -> pl.DataFrame:
 
 def cadre_periods(plan: Plan, data: DataSet, cadre_monthly: pl.DataFrame) -> pl.DataFrame:
     """Quarter and half-year: blend of the mean monthly final and the period's rating."""
+    last = pl.col(s.MONTH).arg_max()
     agg = (
-        _with_periods(data, cadre_monthly)
-        .sort(s.MONTH)
+        _with_periods(data, cadre_monthly.select(s.CADRE_ID, s.MONTH, s.FINAL, *PLACE))
         .group_by(s.CADRE_ID, s.PERIOD, "period_kind", "end")
         .agg(
             pl.len().cast(pl.Int64).alias(s.MONTHS),
             pl.col(s.FINAL).mean().alias(s.MEAN_MONTHLY),
-            *(pl.col(c).last() for c in PLACE),
+            *(pl.col(c).get(last) for c in PLACE),
         )
         .rename({s.CADRE_ID: s.SUBJECT_ID})
     )
