@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
 from kaohe.engine import schema as s
-from kaohe.engine.common import KIND_HALF, KIND_QUARTER, KIND_YEAR, blend, complete_periods
+from kaohe.engine.common import KIND_HALF, KIND_QUARTER, KIND_YEAR, blend
 from kaohe.engine.dataset import DataSet
 from kaohe.engine.plan import Plan
 
@@ -23,20 +25,76 @@ def rating_means(data: DataSet, kind: str) -> pl.DataFrame:
     )
 
 
-def _with_periods(data: DataSet, monthly: pl.DataFrame) -> pl.DataFrame:
-    return monthly.join(complete_periods(data.year, data.months), on=s.MONTH)
+def rollup(
+    data: DataSet, monthly: pl.DataFrame, id_col: str, value: str, place: tuple[str, ...]
+) -> pl.DataFrame:
+    """Scored months, their mean and the place of the last one, per subject and complete period.
+
+    Quarters are aggregated from the months, halves from the quarters and the year from the
+    halves, so no row is repeated per period.
+    """
+    last_run = max(data.months)
+    last = pl.col(s.MONTH).arg_max()
+    quarters = (
+        monthly.select(id_col, s.MONTH, value, *place)
+        .with_columns(((pl.col(s.MONTH) - 1) // 3 + 1).alias("_q"))
+        .group_by(id_col, "_q")
+        .agg(
+            pl.len().cast(pl.Int64).alias(s.MONTHS),
+            pl.col(value).sum().alias("_total"),
+            pl.col(s.MONTH).max(),
+            *(pl.col(c).get(last) for c in place),
+        )
+    )
+    halves = (
+        quarters.with_columns(((pl.col("_q") + 1) // 2).alias("_h"))
+        .group_by(id_col, "_h")
+        .agg(
+            pl.col(s.MONTHS).sum(),
+            pl.col("_total").sum(),
+            pl.col(s.MONTH).max(),
+            *(pl.col(c).get(last) for c in place),
+        )
+    )
+    year = halves.group_by(id_col).agg(
+        pl.col(s.MONTHS).sum(),
+        pl.col("_total").sum(),
+        pl.col(s.MONTH).max(),
+        *(pl.col(c).get(last) for c in place),
+    )
+    y = data.year
+    parts = [
+        quarters.filter(pl.col("_q") * 3 <= last_run).with_columns(
+            (pl.lit(f"{y}-Q") + pl.col("_q").cast(pl.String)).alias(s.PERIOD),
+            pl.lit(KIND_QUARTER).alias("period_kind"),
+            pl.date(y, pl.col("_q") * 3, 1).dt.month_end().alias("end"),
+        ),
+        halves.filter(pl.col("_h") * 6 <= last_run).with_columns(
+            (pl.lit(f"{y}-H") + pl.col("_h").cast(pl.String)).alias(s.PERIOD),
+            pl.lit(KIND_HALF).alias("period_kind"),
+            pl.date(y, pl.col("_h") * 6, 1).dt.month_end().alias("end"),
+        ),
+    ]
+    if last_run == 12:
+        parts.append(
+            year.with_columns(
+                pl.lit(str(y)).alias(s.PERIOD),
+                pl.lit(KIND_YEAR).alias("period_kind"),
+                pl.lit(dt.date(y, 12, 31)).alias("end"),
+            )
+        )
+    columns = [id_col, s.PERIOD, "period_kind", "end", s.MONTHS, "_total", *place]
+    return (
+        pl.concat([p.select(columns) for p in parts])
+        .with_columns((pl.col("_total") / pl.col(s.MONTHS)).alias(s.MEAN_MONTHLY))
+        .drop("_total")
+    )
 
 
 def unit_periods(data: DataSet, unit_monthly: pl.DataFrame) -> pl.DataFrame:
     """Mean of S over the scored months of each complete period, year included."""
     return (
-        _with_periods(data, unit_monthly)
-        .group_by(s.UNIT_ID, s.PERIOD, "period_kind", "end")
-        .agg(
-            pl.len().cast(pl.Int64).alias(s.MONTHS),
-            pl.col(s.SCORE).mean().alias(s.MEAN_MONTHLY),
-            pl.col(s.CATEGORY).first(),
-        )
+        rollup(data, unit_monthly, s.UNIT_ID, s.SCORE, (s.CATEGORY,))
         .with_columns(
             pl.lit(None, pl.Float64).alias(s.RATING),
             pl.col(s.MEAN_MONTHLY).alias(s.SCORE),
@@ -48,17 +106,7 @@ def unit_periods(data: DataSet, unit_monthly: pl.DataFrame) -> pl.DataFrame:
 
 def cadre_periods(plan: Plan, data: DataSet, cadre_monthly: pl.DataFrame) -> pl.DataFrame:
     """Quarter and half-year: blend of the mean monthly final and the period's rating."""
-    last = pl.col(s.MONTH).arg_max()
-    agg = (
-        _with_periods(data, cadre_monthly.select(s.CADRE_ID, s.MONTH, s.FINAL, *PLACE))
-        .group_by(s.CADRE_ID, s.PERIOD, "period_kind", "end")
-        .agg(
-            pl.len().cast(pl.Int64).alias(s.MONTHS),
-            pl.col(s.FINAL).mean().alias(s.MEAN_MONTHLY),
-            *(pl.col(c).get(last) for c in PLACE),
-        )
-        .rename({s.CADRE_ID: s.SUBJECT_ID})
-    )
+    agg = rollup(data, cadre_monthly, s.CADRE_ID, s.FINAL, PLACE).rename({s.CADRE_ID: s.SUBJECT_ID})
     ratings = pl.concat(
         [
             rating_means(data, s.EVAL_QUARTERLY).with_columns(

@@ -42,9 +42,7 @@ def _finish(name: str, frame: pl.DataFrame) -> pl.DataFrame:
         frame = frame.with_columns(pl.lit(None).alias(c) for c in missing)
     empty = _empty(name)
     frame = frame.select(pl.col(c).cast(empty.schema[c]) for c in columns)
-    keys = list(s.OUTPUT_KEYS[name])
-    rest = [c for c in columns if c not in keys]
-    return frame.sort([*keys, *rest], nulls_last=True)
+    return frame.sort(list(s.OUTPUT_KEYS[name]), nulls_last=True)  # the keys are unique
 
 
 def _warnings(data: DataSet, engine: tuple[Problem, ...]) -> pl.DataFrame:

@@ -1,0 +1,147 @@
+"""Province-scale benchmark of the scoring engine (issue: "Scoring engine … fast").
+
+    python benchmarks/province.py                       # 20,000 units, 1,000,000 cadres
+    python benchmarks/province.py --units 2000 --cadres 100000
+
+1. Generates a deterministic province (``kaohe.engine.demo.generate``) and stores it as Parquet.
+2. In a fresh child process: loads it, validates it (``dataset_from_frames``) and recomputes the
+   full year (``score``); reports wall time of each step and the child's peak memory.
+3. On a 1% sample (units and cadres / 100), times the engine and the plain-Python reference scorer
+   side by side in one process, checks they agree, and prints the ratio.
+
+Figures go to docs/performance.md. This is a benchmark, not a test: machines here are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kaohe.engine.dataset import DataSet  # noqa: E402
+from kaohe.engine.demo import generate  # noqa: E402
+from kaohe.engine.io import dataset_from_frames  # noqa: E402
+from kaohe.engine.plan import load_plan  # noqa: E402
+from kaohe.engine.reference import reference_score  # noqa: E402
+from kaohe.engine.score import score  # noqa: E402
+from tests.engine.compare import differences  # noqa: E402
+
+PLAN = ROOT / "examples" / "plan-2026.yaml"
+
+
+def _child(folder: Path) -> None:
+    """Load, validate and score the stored province; print timings as JSON."""
+    plan = load_plan(PLAN)
+    t0 = time.perf_counter()
+    frames = {p.stem: pl.read_parquet(p) for p in sorted(folder.glob("*.parquet"))}
+    t1 = time.perf_counter()
+    data = dataset_from_frames(frames, plan)
+    t2 = time.perf_counter()
+    results = score(plan, data)
+    t3 = time.perf_counter()
+    rows = {name: frame.height for name, frame in results.tables.items()}
+    print(
+        json.dumps(
+            {
+                "load_s": t1 - t0,
+                "validate_s": t2 - t1,
+                "score_s": t3 - t2,
+                "input_rows": sum(f.height for f in frames.values()),
+                "cadre_months": rows["cadre_monthly"],
+                "unit_months": rows["unit_monthly"],
+            }
+        )
+    )
+
+
+def _full_scale(units: int, cadres: int, seed: int) -> dict[str, float]:
+    plan = load_plan(PLAN)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        t0 = time.perf_counter()
+        frames = generate(plan, units=units, cadres=cadres, seed=seed)
+        gen_s = time.perf_counter() - t0
+        for name, frame in frames.items():
+            frame.write_parquet(folder / f"{name}.parquet")
+        del frames
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", str(folder)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        figures: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+        figures["generate_s"] = gen_s
+        figures["peak_gib"] = max(peak_kib, before) / 1024**2
+        return figures
+
+
+def _sample(units: int, cadres: int, seed: int) -> dict[str, float]:
+    plan = load_plan(PLAN)
+    frames = generate(plan, units=units, cadres=cadres, seed=seed)
+    data = DataSet(year=plan.year, months=tuple(range(1, 13)), tables=frames)
+    score(plan, data)  # warm up (imports, first-call costs)
+    t0 = time.perf_counter()
+    engine = score(plan, data)
+    t1 = time.perf_counter()
+    reference = reference_score(plan, data)
+    t2 = time.perf_counter()
+    diffs = differences(engine, reference)
+    return {
+        "engine_s": t1 - t0,
+        "reference_s": t2 - t1,
+        "ratio": (t2 - t1) / (t1 - t0),
+        "differences": len(diffs),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=20_000)
+    parser.add_argument("--cadres", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(args.child)
+        return
+    print(f"polars {pl.__version__}, {pl.thread_pool_size()} threads")
+    full = _full_scale(args.units, args.cadres, args.seed)
+    print(
+        f"full year, {args.units:,} units, {args.cadres:,} cadres "
+        f"({full['input_rows']:,.0f} input rows, {full['cadre_months']:,.0f} cadre-months):"
+    )
+    print(f"  generate {full['generate_s']:.1f} s (not counted)")
+    print(
+        f"  load {full['load_s']:.1f} s, validate {full['validate_s']:.1f} s, "
+        f"score {full['score_s']:.1f} s"
+    )
+    total = full["load_s"] + full["validate_s"] + full["score_s"]
+    print(f"  recompute total {total:.1f} s, peak memory {full['peak_gib']:.2f} GiB")
+    sample = _sample(max(1, args.units // 100), max(1, args.cadres // 100), args.seed)
+    print(f"1% sample ({args.units // 100:,} units, {args.cadres // 100:,} cadres):")
+    print(
+        f"  engine {sample['engine_s']:.2f} s, reference {sample['reference_s']:.2f} s, "
+        f"ratio {sample['ratio']:.1f}×, differences {sample['differences']:.0f}"
+    )
+    per_cadre = (sample["reference_s"] / (args.cadres // 100)) / (full["score_s"] / args.cadres)
+    print(
+        f"  throughput ratio (reference per cadre on the sample / engine per cadre at full "
+        f"scale): {per_cadre:.0f}×"
+    )
+
+
+if __name__ == "__main__":
+    main()
