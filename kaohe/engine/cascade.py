@@ -8,9 +8,10 @@ from kaohe.engine import methods
 from kaohe.engine import schema as s
 from kaohe.engine.common import (
     blend,
+    cents,
+    cut_size,
     events_total,
     level_values,
-    published,
     tier_values,
 )
 from kaohe.engine.dataset import DataSet
@@ -191,16 +192,24 @@ def score_cadres(
     return rank_cadres(frame.collect(), s.FINAL, [s.MONTH], plan.ranking.min_group)
 
 
-def rank_cadres(frame: pl.DataFrame, score: str, by: list[str], min_group: int) -> pl.DataFrame:
+def rank_cadres(
+    frame: pl.DataFrame,
+    score: str,
+    by: list[str],
+    min_group: int,
+    *,
+    cut_share: float | None = None,
+) -> pl.DataFrame:
     """Rank cadres by unit and role, or by category and role when the unit group is small (§6).
 
     The category group holds every cadre of the role in the category; ``rank_asc`` (ascending
-    competition rank) serves the bottom cuts.
+    competition rank) serves the bottom cuts. With ``cut_share``, ``in_cut`` counts the members
+    of the subject's peer group at or below its bottom cut (§9), whichever group it uses.
     """
     unit_group = [*by, s.UNIT_ID, s.ROLE]
     cat_group = [*by, s.CATEGORY, s.ROLE]
     pub = pl.col("_pub")
-    frame = frame.with_columns(published(pl.col(score)).alias("_pub")).with_columns(
+    frame = frame.with_columns(cents(pl.col(score)).alias("_pub")).with_columns(
         pl.len().over(unit_group).cast(pl.Int64).alias("_n_unit"),
         pl.len().over(cat_group).cast(pl.Int64).alias("_n_cat"),
         pub.rank("min", descending=True).over(unit_group).cast(pl.Int64).alias("_rank_unit"),
@@ -209,6 +218,20 @@ def rank_cadres(frame: pl.DataFrame, score: str, by: list[str], min_group: int) 
         pub.rank("min").over(cat_group).cast(pl.Int64).alias("_asc_cat"),
     )
     small = pl.col("_n_unit") < min_group
+    if cut_share is not None:
+        frame = frame.with_columns(
+            pl.when(small)
+            .then(
+                (pl.col("_asc_cat") <= cut_size(pl.col("_n_cat"), cut_share)).sum().over(cat_group)
+            )
+            .otherwise(
+                (pl.col("_asc_unit") <= cut_size(pl.col("_n_unit"), cut_share))
+                .sum()
+                .over(unit_group)
+            )
+            .cast(pl.Int64)
+            .alias("in_cut")
+        )
     return frame.with_columns(
         pl.when(small).then("_rank_cat").otherwise("_rank_unit").alias(s.RANK),
         pl.when(small).then("_n_cat").otherwise("_n_unit").alias(s.RANK_N),

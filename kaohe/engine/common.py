@@ -10,7 +10,7 @@ from typing import Final
 import polars as pl
 
 from kaohe.engine import schema as s
-from kaohe.engine.numbers import round_half_up_expr
+from kaohe.engine.numbers import half_up_units
 from kaohe.engine.plan import Plan
 
 KIND_QUARTER: Final = "quarter"
@@ -19,9 +19,15 @@ KIND_YEAR: Final = "year"
 RATIO_DIGITS: Final = 4
 
 
-def published(expr: pl.Expr) -> pl.Expr:
-    """The published (2-decimal, half up) value used for ranks, cuts and quotas (rules §0)."""
-    return round_half_up_expr(expr, 2)
+def cents(expr: pl.Expr) -> pl.Expr:
+    """The published (2-decimal, half up) value in whole cents, which ranks, thresholds, quotas
+    and cuts compare (rules §0)."""
+    return half_up_units(expr, 2)
+
+
+def cents_of(threshold: float) -> int:
+    """A plan threshold such as 90 or 59.995 in whole cents, rounded like a published score."""
+    return round(threshold * 100)
 
 
 def blend(parts: Sequence[tuple[pl.Expr, float]]) -> pl.Expr:
@@ -42,7 +48,7 @@ def blend(parts: Sequence[tuple[pl.Expr, float]]) -> pl.Expr:
 
 def competition_rank(score: str, by: Sequence[str], *, descending: bool = True) -> pl.Expr:
     """Competition rank (1, 2, 2, 4) of the published ``score`` within ``by``."""
-    return published(pl.col(score)).rank("min", descending=descending).over(by).cast(pl.Int64)
+    return cents(pl.col(score)).rank("min", descending=descending).over(by).cast(pl.Int64)
 
 
 def cut_size(n: pl.Expr, share: float) -> pl.Expr:

@@ -7,11 +7,11 @@ import datetime as dt
 import polars as pl
 
 from kaohe.engine import schema as s
-from kaohe.engine.common import published
+from kaohe.engine.common import cents, cents_of
 from kaohe.engine.dataset import DataSet
 from kaohe.engine.plan import Plan
 
-MISSING_KEY = -1e18  # a missing tie-breaker sorts last
+MISSING_KEY = -(2**62)  # a missing tie-breaker sorts last
 TOP, SECOND, THIRD, FOURTH = 0, 1, 2, 3
 
 
@@ -23,14 +23,14 @@ def _notes(*parts: tuple[pl.Expr, str]) -> pl.Expr:
 
 
 def _base_index(plan: Plan) -> pl.Expr:
-    p = published(pl.col(s.SCORE))
+    p = cents(pl.col(s.SCORE))
     g = plan.grades
     return (
-        pl.when(p >= g.top)
+        pl.when(p >= cents_of(g.top))
         .then(TOP)
-        .when(p >= g.second)
+        .when(p >= cents_of(g.second))
         .then(SECOND)
-        .when(p >= g.third)
+        .when(p >= cents_of(g.third))
         .then(THIRD)
         .otherwise(FOURTH)
     )
@@ -77,9 +77,9 @@ def _apply_quota(plan: Plan, frame: pl.DataFrame) -> pl.DataFrame:
     frame = frame.with_columns(n.alias("_n"), quota.alias("_quota"))
     is_cand = graded & (pl.col("_index") == TOP)
     key = pl.struct(
-        published(pl.col(s.SCORE)).alias("a"),
-        published(pl.col(s.MEAN_MONTHLY)).fill_null(MISSING_KEY).alias("b"),
-        published(pl.col(s.POLITICAL)).fill_null(MISSING_KEY).alias("c"),
+        cents(pl.col(s.SCORE)).alias("a"),
+        cents(pl.col(s.MEAN_MONTHLY)).fill_null(MISSING_KEY).alias("b"),
+        cents(pl.col(s.POLITICAL)).fill_null(MISSING_KEY).alias("c"),
     )
     at_or_above = pl.when(is_cand).then(key).rank("max", descending=True).over(s.QUOTA_GROUP)
     frame = frame.with_columns(

@@ -27,6 +27,17 @@ def round_half_up(value: float, decimals: int = 2) -> float:
     return math.copysign(math.floor(scaled + 0.5) / scale, value)
 
 
+def half_up_units(expr: pl.Expr, decimals: int = 2) -> pl.Expr:
+    """The published value as a whole number of its last digit (cents for 2 decimals), Int64.
+
+    Ranks, thresholds and cuts compare these integers: equal published values are then equal
+    whatever float arithmetic produced them (rules.md §0).
+    """
+    scale = 10.0**decimals
+    units = ((expr.abs() * scale).round(RESIDUE_DIGITS) + 0.5).floor().cast(pl.Int64)
+    return pl.when(expr < 0).then(-units).otherwise(units)
+
+
 def round_half_up_expr(expr: pl.Expr, decimals: int = 2) -> pl.Expr:
     """The same rounding as :func:`round_half_up`, as a polars expression."""
     scale = 10.0**decimals

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from kaohe.engine import schema as s
-from kaohe.engine.common import published, tier_values
+from kaohe.engine.common import cents, tier_values
 from kaohe.engine.dataset import DataSet
 from kaohe.engine.plan import Plan
 
@@ -30,7 +30,7 @@ def split_pools(
         s.UNIT_ID,
         s.MONTH,
         (
-            (published(pl.col(s.FINAL)) * 100).round(0).cast(big)
+            cents(pl.col(s.FINAL)).cast(big)
             * (pl.col("tier_value") * COEFFICIENT_SCALE).round(0).cast(big)
         ).alias("_w"),
     )
@@ -68,6 +68,6 @@ def split_pools(
             .alias(s.CENTS)
         )
     )
-    cents = pl.col(s.CENTS)
-    amount = (cents // 100).cast(pl.String) + "." + (cents % 100).cast(pl.String).str.zfill(2)
-    return shares.select(s.CADRE_ID, s.UNIT_ID, s.MONTH, cents, amount.alias(s.AMOUNT)), unallocated
+    share = pl.col(s.CENTS)
+    amount = (share // 100).cast(pl.String) + "." + (share % 100).cast(pl.String).str.zfill(2)
+    return shares.select(s.CADRE_ID, s.UNIT_ID, s.MONTH, share, amount.alias(s.AMOUNT)), unallocated

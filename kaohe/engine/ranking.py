@@ -60,13 +60,14 @@ def bottom_actions(
         pl.lit(s.OFFICE).alias(s.OWNER),
         pl.lit(s.SUBJECT_UNIT).alias(s.SUBJECT_TYPE),
     )
-    cadres = rank_cadres(cadre_scores.filter(eligible), s.SCORE, [s.PERIOD], r.min_group).rename(
-        {s.RANK_N: s.N}
-    )
+    cadres = rank_cadres(
+        cadre_scores.filter(eligible), s.SCORE, [s.PERIOD], r.min_group, cut_share=r.bottom_share
+    ).rename({s.RANK_N: s.N})
     in_cut_c = _bottom(cadres, [s.PERIOD, s.PEER_GROUP], plan, s.N, "rank_asc")
     cadres = cadres.with_columns(
         in_cut_c.alias("_bottom"),
-        _tied([s.PERIOD, s.PEER_GROUP], in_cut_c, s.N, plan).alias(s.TIED),
+        # a fallback group counts every cadre of the role in the category, not only fallbacks
+        (pl.col("in_cut") > cut_size(pl.col(s.N), r.bottom_share)).alias(s.TIED),
         pl.when(pl.col(s.ROLE) == s.ROLE_PRINCIPAL)
         .then(pl.lit(s.OFFICE))
         .otherwise(pl.col(s.UNIT_ID))

@@ -8,18 +8,18 @@ from kaohe.engine import schema as s
 from kaohe.engine.annual import subject_types
 from kaohe.engine.common import RATIO_DIGITS, complete_periods, cut_size
 from kaohe.engine.dataset import DataSet
-from kaohe.engine.numbers import round_half_up_expr
+from kaohe.engine.numbers import half_up_units
 from kaohe.engine.plan import Plan, RatedItem
 
 
 def _weak(plan: Plan, frame: pl.DataFrame, group: list[str]) -> pl.DataFrame:
     """Mark tags below the threshold or in the bottom quarter of the peer group."""
     t = plan.training
-    ach = round_half_up_expr(pl.col(s.ACHIEVEMENT), RATIO_DIGITS)
+    ach = half_up_units(pl.col(s.ACHIEVEMENT), RATIO_DIGITS)  # whole 1/10,000ths
     n = pl.len().over(group)
     asc = ach.rank("min").over(group)
     bottom = (n >= plan.ranking.min_group) & (asc <= cut_size(n, t.bottom_share))
-    below = ach < t.threshold
+    below = ach < round(t.threshold * 10**RATIO_DIGITS)
     reason = pl.concat_str(
         [pl.when(below).then(pl.lit("threshold")), pl.when(bottom).then(pl.lit("bottom"))],
         separator=",",
