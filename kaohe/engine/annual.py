@@ -7,52 +7,33 @@ import polars as pl
 from kaohe.engine import schema as s
 from kaohe.engine.common import KIND_HALF, blend
 from kaohe.engine.dataset import DataSet
-from kaohe.engine.periods import PLACE, rating_means
-from kaohe.engine.plan import Plan, RatedItem
+from kaohe.engine.evaluations import SUBJECT, by_subject_and, evaluation_rows
+from kaohe.engine.keys import Ids
+from kaohe.engine.periods import PLACE
+from kaohe.engine.plan import Plan
 
 
-def _items(items: tuple[RatedItem, ...], subject_type: str) -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            s.ITEM: [i.name for i in items],
-            "item_weight": [i.weight for i in items],
-            s.SUBJECT_TYPE: [subject_type] * len(items),
-        },
-        schema={s.ITEM: pl.String, "item_weight": pl.Float64, s.SUBJECT_TYPE: pl.String},
-    )
+def political(plan: Plan, data: DataSet, ids: Ids) -> pl.DataFrame:
+    """Rating = item-weighted mean of item means; evidence adjusts it within ± cap (§7, §11).
 
-
-def subject_types(data: DataSet) -> pl.DataFrame:
-    """Team (a unit id) or cadre, for evaluation subjects."""
-    return pl.concat(
-        [
-            data[s.UNITS].select(
-                pl.col(s.UNIT_ID).alias(s.SUBJECT_ID), pl.lit(s.SUBJECT_TEAM).alias(s.SUBJECT_TYPE)
-            ),
-            data[s.CADRES].select(
-                pl.col(s.CADRE_ID).alias(s.SUBJECT_ID),
-                pl.lit(s.SUBJECT_CADRE).alias(s.SUBJECT_TYPE),
-            ),
-        ]
-    )
-
-
-def _year_rows(data: DataSet, kind: str) -> pl.DataFrame:
-    return data[s.EVALUATIONS].filter(
-        (pl.col(s.KIND) == kind) & (pl.col(s.PERIOD) == str(data.year))
-    )
-
-
-def political(plan: Plan, data: DataSet) -> pl.DataFrame:
-    """Rating = item-weighted mean of item means; evidence adjusts it within ± cap (§7, §11)."""
-    items = _items(plan.political.items, "").drop(s.SUBJECT_TYPE)
+    One row per rated subject (its code as ``_subject``), sorted by subject type and subject.
+    """
+    items = plan.political.items
+    names = [i.name for i in items]
+    rows = evaluation_rows(
+        data, ids, [s.EVAL_POLITICAL], [s.ITEM, s.SCORE], period=str(data.year)
+    ).with_columns(by_subject_and(s.ITEM, names).alias("_subject_item"))
     per_item = (
-        _year_rows(data, s.EVAL_POLITICAL)
-        .group_by(s.SUBJECT_ID, s.ITEM)
-        .agg(pl.col(s.SCORE).mean().alias("item_mean"))
-        .join(items, on=s.ITEM)
+        rows.drop_nulls("_subject_item")
+        .group_by("_subject_item")
+        .agg(pl.col(SUBJECT).first(), pl.col(s.SCORE).mean().alias("item_mean"))
+        .with_columns(
+            pl.lit(pl.Series([i.weight for i in items]))
+            .gather(pl.col("_subject_item") % len(items))
+            .alias("item_weight")
+        )
     )
-    rating = per_item.group_by(s.SUBJECT_ID).agg(
+    rating = per_item.group_by(SUBJECT).agg(
         ((pl.col("item_mean") * pl.col("item_weight")).sum() / pl.col("item_weight").sum()).alias(
             s.RATING
         )
@@ -67,80 +48,108 @@ def political(plan: Plan, data: DataSet) -> pl.DataFrame:
             (pl.col(s.DIRECTION) == s.DIRECTION_NEGATIVE).sum().cast(pl.Int64).alias(s.NEGATIVE),
         )
     )
+    evidence = evidence.with_columns(ids.subjects.code(evidence, s.SUBJECT_ID).alias(SUBJECT))
     frame = (
-        rating.join(evidence, on=s.SUBJECT_ID, how="left")
+        rating.join(evidence.drop(s.SUBJECT_ID).drop_nulls(SUBJECT), on=SUBJECT, how="left")
         .with_columns(pl.col(s.POSITIVE, s.NEGATIVE).fill_null(0))
-        .join(subject_types(data), on=s.SUBJECT_ID)
+        .with_columns(ids.subject_type(pl.col(SUBJECT)))
     )
     adjustment = (
         ev.points_positive * pl.col(s.POSITIVE) - ev.points_negative * pl.col(s.NEGATIVE)
     ).clip(-ev.cap, ev.cap)
-    return frame.with_columns(adjustment.cast(pl.Float64).alias(s.ADJUSTMENT)).with_columns(
-        (pl.col(s.RATING) + pl.col(s.ADJUSTMENT)).clip(0.0, 100.0).alias(s.SCORE)
+    # the published order: cadres before teams, each by id (codes sort like the ids)
+    order = (pl.col(s.SUBJECT_TYPE) == s.SUBJECT_TEAM).cast(pl.UInt64) * len(ids.subjects) + pl.col(
+        SUBJECT
+    )
+    return (
+        frame.with_columns(adjustment.cast(pl.Float64).alias(s.ADJUSTMENT))
+        .with_columns((pl.col(s.RATING) + pl.col(s.ADJUSTMENT)).clip(0.0, 100.0).alias(s.SCORE))
+        .sort(order)
+        .with_columns(ids.subjects.decode(SUBJECT).alias(s.SUBJECT_ID))
     )
 
 
-def democratic(plan: Plan, data: DataSet) -> pl.DataFrame:
-    """Per rater group the item-weighted mean; groups without ballots left out (§7)."""
-    items = pl.concat(
-        [
-            _items(plan.annual.team_items, s.SUBJECT_TEAM),
-            _items(plan.annual.cadre_items, s.SUBJECT_CADRE),
-        ]
+def democratic(plan: Plan, data: DataSet, ids: Ids) -> pl.DataFrame:
+    """Per rater group the item-weighted mean; groups without ballots left out (§7).
+
+    One row per subject with a ballot (its code as ``_subject``).
+    """
+    groups = plan.annual.rater_groups
+    rows = evaluation_rows(
+        data,
+        ids,
+        [s.EVAL_DEMOCRATIC],
+        [s.ITEM, s.RATER_GROUP, s.SCORE, s.BALLOTS],
+        period=str(data.year),
     )
-    groups = pl.DataFrame(
-        {
-            s.RATER_GROUP: list(plan.annual.rater_groups),
-            "group_weight": list(plan.annual.rater_groups.values()),
-        },
-        schema={s.RATER_GROUP: pl.String, "group_weight": pl.Float64},
+    team_items = {i.name: i.weight for i in plan.annual.team_items}
+    cadre_items = {i.name: i.weight for i in plan.annual.cadre_items}
+    item_weight = (
+        pl.when(pl.col(s.SUBJECT_TYPE) == s.SUBJECT_TEAM)
+        .then(pl.col(s.ITEM).replace_strict(team_items, default=None, return_dtype=pl.Float64))
+        .otherwise(
+            pl.col(s.ITEM).replace_strict(cadre_items, default=None, return_dtype=pl.Float64)
+        )
+        .fill_null(1.0)  # a row without item (or with another item) weighs 1
     )
     per_group = (
-        _year_rows(data, s.EVAL_DEMOCRATIC)
-        .join(subject_types(data), on=s.SUBJECT_ID)
-        .join(items, on=[s.ITEM, s.SUBJECT_TYPE], how="left")
-        .with_columns(pl.col("item_weight").fill_null(1.0))
-        .group_by(s.SUBJECT_ID, s.RATER_GROUP)
+        rows.with_columns(
+            by_subject_and(s.RATER_GROUP, list(groups)).alias("_subject_group"),
+            item_weight.alias("item_weight"),
+        )
+        .drop_nulls("_subject_group")  # a rater group not in the plan counts for nothing
+        .group_by("_subject_group")
         .agg(
+            pl.col(SUBJECT).first(),
             ((pl.col(s.SCORE) * pl.col("item_weight")).sum() / pl.col("item_weight").sum()).alias(
                 "group_score"
             ),
             (pl.col(s.BALLOTS).is_null() | (pl.col(s.BALLOTS) > 0)).any().alias("_voted"),
         )
         .filter("_voted")
-        .join(groups, on=s.RATER_GROUP)
+        .with_columns(
+            pl.lit(pl.Series(list(groups.values()), dtype=pl.Float64))
+            .gather(pl.col("_subject_group") % len(groups))
+            .alias("group_weight")
+        )
     )
-    return per_group.group_by(s.SUBJECT_ID).agg(
+    return per_group.group_by(SUBJECT).agg(
         (
             (pl.col("group_score") * pl.col("group_weight")).sum() / pl.col("group_weight").sum()
         ).alias(s.DEMOCRATIC)
     )
 
 
-def _components(plan: Plan, data: DataSet, political_frame: pl.DataFrame) -> pl.DataFrame:
-    """Political, democratic, review per subject (outer-joined; missing is null)."""
+def _components(plan: Plan, data: DataSet, ids: Ids, political_frame: pl.DataFrame) -> pl.DataFrame:
+    """Political, democratic, review per subject code (outer-joined; missing is null)."""
     review = (
-        rating_means(data, s.EVAL_REVIEW)
-        .filter(pl.col(s.PERIOD) == str(data.year))
-        .select(s.SUBJECT_ID, pl.col(s.RATING).alias(s.REVIEW))
+        evaluation_rows(data, ids, [s.EVAL_REVIEW], [s.SCORE], period=str(data.year))
+        .group_by(SUBJECT)
+        .agg(pl.col(s.SCORE).mean().alias(s.REVIEW))
     )
     return (
-        political_frame.select(s.SUBJECT_ID, pl.col(s.SCORE).alias(s.POLITICAL))
-        .join(democratic(plan, data), on=s.SUBJECT_ID, how="full", coalesce=True)
-        .join(review, on=s.SUBJECT_ID, how="full", coalesce=True)
+        political_frame.select(SUBJECT, pl.col(s.SCORE).alias(s.POLITICAL))
+        .join(democratic(plan, data, ids), on=SUBJECT, how="full", coalesce=True)
+        .join(review, on=SUBJECT, how="full", coalesce=True)
     )
 
 
 def annual_scores(
     plan: Plan,
     data: DataSet,
+    ids: Ids,
     *,
     unit_periods: pl.DataFrame,
     cadre_periods: pl.DataFrame,
-    held: pl.DataFrame,
+    last_held: pl.DataFrame,
     political_frame: pl.DataFrame,
 ) -> pl.DataFrame:
-    """One row per team and per cadre holding a post in the year, with the §7 score."""
+    """One row per team and per cadre holding a post in the year, with the §7 score.
+
+    ``cadre_periods`` and ``last_held`` (each cadre's last post held, from
+    :func:`~kaohe.engine.cascade.last_posts`) are coded frames (:mod:`kaohe.engine.keys`); the
+    result holds ids as text.
+    """
     year = str(data.year)
     h2 = f"{data.year}-H2"
     units = data[s.UNITS].select(s.UNIT_ID, s.CATEGORY)
@@ -167,23 +176,24 @@ def annual_scores(
     cadre_h2 = cadre_periods.filter(
         (pl.col(s.PERIOD) == h2) & (pl.col("period_kind") == KIND_HALF)
     ).select(s.SUBJECT_ID, pl.col(s.SCORE).alias(s.SECOND_HALF))
-    last_held = (
-        held.sort(s.MONTH)
-        .group_by(s.CADRE_ID)
-        .agg(*(pl.col(c).last().alias(f"_held_{c}") for c in PLACE))
-        .rename({s.CADRE_ID: s.SUBJECT_ID})
-    )
     cadres = (
-        last_held.join(cadre_year, on=s.SUBJECT_ID, how="left")
+        last_held.select(
+            pl.col(s.CADRE_ID).alias(s.SUBJECT_ID),
+            *(pl.col(c).alias(f"_held_{c}") for c in PLACE),
+        )
+        .join(cadre_year, on=s.SUBJECT_ID, how="left")
         .with_columns(
             *(pl.coalesce(c, f"_held_{c}").alias(c) for c in PLACE),
             pl.lit(s.SUBJECT_CADRE).alias(s.SUBJECT_TYPE),
         )
         .drop(*(f"_held_{c}" for c in PLACE))
         .join(cadre_h2, on=s.SUBJECT_ID, how="left")
+        .with_columns(ids.cadres.decode(s.SUBJECT_ID))
     )
-    frame = pl.concat([teams, cadres], how="diagonal_relaxed").join(
-        _components(plan, data, political_frame), on=s.SUBJECT_ID, how="left"
+    cadres = ids.decode(cadres)
+    frame = pl.concat([teams, cadres], how="diagonal_relaxed")
+    frame = frame.with_columns(ids.subjects.code(frame, s.SUBJECT_ID).alias(SUBJECT)).join(
+        _components(plan, data, ids, political_frame), on=SUBJECT, how="left"
     )
     frame = frame.with_columns(pl.col(s.MONTHS).fill_null(0))
     comp = plan.annual.comprehensive

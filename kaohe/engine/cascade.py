@@ -9,23 +9,31 @@ from kaohe.engine import schema as s
 from kaohe.engine.common import (
     blend,
     cents,
-    cut_size,
     events_total,
+    level_value,
     level_values,
     tier_values,
 )
 from kaohe.engine.dataset import DataSet
+from kaohe.engine.groups import group_ranks
+from kaohe.engine.keys import KEY, ROLE, Ids, Lookup, cadre_month, in_key_order
 from kaohe.engine.plan import Plan
+
+POST_TIER = "post_tier"
+BY_CATEGORY = "by_category"  # the cadre's peer group is the category's (rules §6 fallback)
+OWN_INPUTS = (s.LATES, s.ABSENCES, s.GOALS_SET, s.GOALS_MET, s.LEVEL)
 
 
 def _months(data: DataSet) -> pl.DataFrame:
     return pl.DataFrame({s.MONTH: list(data.months)}, schema={s.MONTH: pl.Int64})
 
 
-def posts_at_month_end(data: DataSet) -> pl.DataFrame:
+def posts_at_month_end(data: DataSet, ids: Ids) -> pl.DataFrame:
     """Which post each cadre holds on the last day of each run month (§1).
 
-    An assignment from ``start`` to ``end`` covers month m when start ≤ last day of m ≤ end.
+    A coded frame (:mod:`kaohe.engine.keys`) sorted by its key, one row per cadre-month held:
+    cadre, month, post, unit, section, role, category and ``post_tier``. An assignment from
+    ``start`` to ``end`` covers month m when start ≤ last day of m ≤ end.
     """
     year = data.year
     start, end = pl.col(s.START), pl.col(s.END)
@@ -46,24 +54,51 @@ def posts_at_month_end(data: DataSet) -> pl.DataFrame:
         .then(end_month)
         .otherwise(end_month - 1)
     )
+    posts = ids.posts.encode(
+        data[s.POSTS]
+        .join(data[s.UNITS].select(s.UNIT_ID, s.CATEGORY), on=s.UNIT_ID)
+        .select(
+            s.POST_ID,
+            s.UNIT_ID,
+            s.SECTION_ID,
+            pl.col(s.ROLE).cast(ROLE),
+            pl.col(s.CATEGORY).cast(ids.category),
+            pl.col(s.TIER).fill_null(1).alias(POST_TIER),
+        ),
+        s.POST_ID,
+    )
+    posts = ids.sections.encode(ids.units.encode(posts, s.UNIT_ID), s.SECTION_ID)
+    # one row per post, in code order: a post's row is found by its code (a gather, no join)
+    by_code = in_key_order(posts, s.POST_ID).drop(s.POST_ID)
+    if by_code.height != len(ids.posts):
+        raise ValueError("posts need unique ids and known units: validate the data first")
+    assignments = data[s.ASSIGNMENTS].select(
+        s.CADRE_ID, s.POST_ID, first.alias("_first"), last.alias("_last")
+    )
+    assignments = ids.posts.encode(ids.cadres.encode(assignments, s.CADRE_ID), s.POST_ID)
+    assignments = assignments.filter(
+        (pl.col("_last") >= pl.col("_first")) & pl.col(s.POST_ID).is_not_null()
+    )
+    assignments = pl.concat([assignments, by_code[assignments[s.POST_ID]]], how="horizontal")
+    # A cadre's assignments do not overlap (validated): in order of their first month, their
+    # months come out in order, so the exploded rows are sorted by cadre and month.
     held = (
-        data[s.ASSIGNMENTS]
-        .select(s.CADRE_ID, s.POST_ID, first.alias("_first"), last.alias("_last"))
-        .filter(pl.col("_last") >= pl.col("_first"))
+        assignments.sort(cadre_month(pl.col(s.CADRE_ID), pl.col("_first")))
         .with_columns(pl.int_ranges("_first", pl.col("_last") + 1, dtype=pl.Int64).alias(s.MONTH))
         .explode(s.MONTH)
-        .join(_months(data), on=s.MONTH, how="semi")
+        .filter(pl.col(s.MONTH).is_in(list(data.months)))
         .drop("_first", "_last")
+        .with_columns(cadre_month(pl.col(s.CADRE_ID), pl.col(s.MONTH)))
     )
-    posts = data[s.POSTS].select(
-        s.POST_ID,
-        s.UNIT_ID,
-        s.SECTION_ID,
-        s.ROLE,
-        pl.col(s.TIER).fill_null(1).alias("post_tier"),
-    )
-    units = data[s.UNITS].select(s.UNIT_ID, s.CATEGORY)
-    return held.join(posts, on=s.POST_ID).join(units, on=s.UNIT_ID)
+    return in_key_order(held, KEY)
+
+
+def last_posts(held: pl.DataFrame) -> pl.DataFrame:
+    """Each cadre's row of :func:`posts_at_month_end` for the last month-end it holds a post.
+
+    ``held`` is sorted by cadre and month: a cadre's last month is the last row of its run.
+    """
+    return held.filter((pl.col(s.CADRE_ID) != pl.col(s.CADRE_ID).shift(-1)).fill_null(True))
 
 
 def score_sections(
@@ -137,7 +172,7 @@ def own_score(plan: Plan) -> dict[str, pl.Expr]:
         .then(o.weekly_points * pl.col(s.GOALS_MET).fill_null(0) / goals_set)
         .otherwise(o.weekly_points)
     )
-    monthly = o.monthly_points * pl.col("level_value")
+    monthly = o.monthly_points * level_value(plan, pl.col(s.LEVEL))
     return {
         s.ATTENDANCE: attendance.cast(pl.Float64),
         s.WEEKLY: weekly.cast(pl.Float64),
@@ -149,47 +184,67 @@ def own_score(plan: Plan) -> dict[str, pl.Expr]:
 def score_cadres(
     plan: Plan,
     data: DataSet,
+    ids: Ids,
+    *,
     held: pl.DataFrame,
     unit_monthly: pl.DataFrame,
     section_monthly: pl.DataFrame,
 ) -> pl.DataFrame:
-    """§6: cadre monthly final = own × own weight + upper × upper weight + events, ranked."""
+    """§6: cadre monthly final = own × own weight + upper × upper weight + events, ranked.
+
+    A coded frame sorted by its key, one row per scored cadre-month: ``held`` (from
+    :func:`posts_at_month_end`) with the own score, upper, events, final and ranks.
+    """
+    records = data[s.RECORDS].filter(~pl.col(s.ON_LEAVE).fill_null(False))
     own = (
-        data[s.RECORDS]
-        .lazy()
-        .filter(~pl.col(s.ON_LEAVE).fill_null(False))
-        .join(level_values(plan).lazy(), on=s.LEVEL, how="left")
-        .select(s.CADRE_ID, s.MONTH, **own_score(plan))
+        ids.cadres.encode(records.select(s.CADRE_ID, s.MONTH, *OWN_INPUTS), s.CADRE_ID)
+        .select(cadre_month(pl.col(s.CADRE_ID), pl.col(s.MONTH)), **own_score(plan))
         .with_columns((pl.col(s.ATTENDANCE) + pl.col(s.WEEKLY) + pl.col(s.MONTHLY)).alias(s.OWN))
+        .sort(KEY)
     )
-    unit_s = unit_monthly.lazy().select(s.UNIT_ID, s.MONTH, pl.col(s.SCORE).alias("_unit_s"))
-    section_f = section_monthly.lazy().select(
-        s.SECTION_ID, s.MONTH, pl.col(s.FINAL).alias("_section_f")
+    frame = held.join(own, on=KEY, how="inner")  # both sorted by the key: a merge
+    del own
+    unit_s = Lookup.monthly(
+        ids.units.encode(unit_monthly.select(s.UNIT_ID, s.MONTH, s.SCORE), s.UNIT_ID),
+        s.UNIT_ID,
+        s.SCORE,
+        len(ids.units),
     )
-    events = events_total(plan, data[s.EVENTS]).lazy().rename({s.SUBJECT_ID: s.CADRE_ID})
-    frame = (
-        held.lazy()
-        .join(own, on=[s.CADRE_ID, s.MONTH], how="inner")
-        .join(unit_s, on=[s.UNIT_ID, s.MONTH], how="left")
-        .join(section_f, on=[s.SECTION_ID, s.MONTH], how="left")
-        .join(events, on=[s.CADRE_ID, s.MONTH], how="left")
-        .with_columns(pl.col(s.EVENTS_TOTAL).fill_null(0.0))
+    section_f = Lookup.monthly(
+        ids.sections.encode(section_monthly.select(s.SECTION_ID, s.MONTH, s.FINAL), s.SECTION_ID),
+        s.SECTION_ID,
+        s.FINAL,
+        len(ids.sections),
     )
+    section_final = section_f.get_monthly(pl.col(s.SECTION_ID))
     upper = (
-        pl.when((pl.col(s.ROLE) == s.ROLE_STAFF) & pl.col("_section_f").is_not_null())
-        .then(pl.col("_section_f"))
-        .otherwise(pl.col("_unit_s"))
+        pl.when((pl.col(s.ROLE) == s.ROLE_STAFF) & section_final.is_not_null())
+        .then(section_final)
+        .otherwise(unit_s.get_monthly(pl.col(s.UNIT_ID)))
     )
-    frame = frame.with_columns(upper.alias(s.UPPER))
+    frame = frame.with_columns(upper.alias(s.UPPER)).join(
+        cadre_events(plan, data, ids), on=KEY, how="left"
+    )
     final: pl.Expr = pl.lit(None, pl.Float64)
     for role in s.ROLES:
         link = plan.cascade.link(role)
         linked = blend([(pl.col(s.OWN), link.own), (pl.col(s.UPPER), link.upper)])
         final = pl.when(pl.col(s.ROLE) == role).then(linked).otherwise(final)
-    frame = frame.with_columns(
+    frame = frame.with_columns(pl.col(s.EVENTS_TOTAL).fill_null(0.0)).with_columns(
         (final + pl.col(s.EVENTS_TOTAL)).clip(lower_bound=0.0).alias(s.FINAL)
-    ).drop("_unit_s", "_section_f")
-    return rank_cadres(frame.collect(), s.FINAL, [s.MONTH], plan.ranking.min_group)
+    )
+    return rank_cadres(frame, s.FINAL, [s.MONTH], plan.ranking.min_group).sort(KEY)
+
+
+def cadre_events(plan: Plan, data: DataSet, ids: Ids) -> pl.DataFrame:
+    """``E`` of each cadre-month with events (§5): the key and ``events``, sorted by the key."""
+    events = events_total(plan, data[s.EVENTS]).rename({s.SUBJECT_ID: s.CADRE_ID})
+    return (
+        ids.cadres.encode(events, s.CADRE_ID)  # units' and sections' events have no code
+        .filter(pl.col(s.CADRE_ID).is_not_null())
+        .select(cadre_month(pl.col(s.CADRE_ID), pl.col(s.MONTH)), s.EVENTS_TOTAL)
+        .sort(KEY)
+    )
 
 
 def rank_cadres(
@@ -202,42 +257,45 @@ def rank_cadres(
 ) -> pl.DataFrame:
     """Rank cadres by unit and role, or by category and role when the unit group is small (§6).
 
-    The category group holds every cadre of the role in the category; ``rank_asc`` (ascending
-    competition rank) serves the bottom cuts. With ``cut_share``, ``in_cut`` counts the members
-    of the subject's peer group at or below its bottom cut (§9), whichever group it uses.
+    Adds ``rank``, ``rank_n``, ``rank_asc`` (ascending competition rank, for the bottom cuts)
+    and ``by_category`` (the peer group is the category's; see :func:`peer_group`). The category
+    group holds every cadre of the role in the category. With ``cut_share``, ``in_cut`` counts
+    the members of the subject's peer group at or below its bottom cut (§9), whichever group it
+    uses. ``score`` must not be missing.
     """
-    unit_group = [*by, s.UNIT_ID, s.ROLE]
-    cat_group = [*by, s.CATEGORY, s.ROLE]
-    pub = pl.col("_pub")
-    frame = frame.with_columns(cents(pl.col(score)).alias("_pub")).with_columns(
-        pl.len().over(unit_group).cast(pl.Int64).alias("_n_unit"),
-        pl.len().over(cat_group).cast(pl.Int64).alias("_n_cat"),
-        pub.rank("min", descending=True).over(unit_group).cast(pl.Int64).alias("_rank_unit"),
-        pub.rank("min", descending=True).over(cat_group).cast(pl.Int64).alias("_rank_cat"),
-        pub.rank("min").over(unit_group).cast(pl.Int64).alias("_asc_unit"),
-        pub.rank("min").over(cat_group).cast(pl.Int64).alias("_asc_cat"),
+    published = cents(pl.col(score))
+    unit = group_ranks(frame, [*by, s.UNIT_ID, s.ROLE], published, cut_share=cut_share)
+    category = group_ranks(frame, [*by, s.CATEGORY, s.ROLE], published, cut_share=cut_share)
+    both = pl.concat(
+        [unit, category.rename(lambda c: f"_category_{c}")], how="horizontal"
+    ).with_columns((pl.col(s.RANK_N) < min_group).alias(BY_CATEGORY))
+    chosen = both.select(
+        pl.col(BY_CATEGORY),
+        *(
+            pl.when(pl.col(BY_CATEGORY))
+            .then(pl.col(f"_category_{c}"))
+            .otherwise(pl.col(c))
+            .alias(c)
+            for c in unit.columns
+        ),
     )
-    small = pl.col("_n_unit") < min_group
-    if cut_share is not None:
-        frame = frame.with_columns(
-            pl.when(small)
-            .then(
-                (pl.col("_asc_cat") <= cut_size(pl.col("_n_cat"), cut_share)).sum().over(cat_group)
-            )
-            .otherwise(
-                (pl.col("_asc_unit") <= cut_size(pl.col("_n_unit"), cut_share))
-                .sum()
-                .over(unit_group)
-            )
-            .cast(pl.Int64)
-            .alias("in_cut")
-        )
-    return frame.with_columns(
-        pl.when(small).then("_rank_cat").otherwise("_rank_unit").alias(s.RANK),
-        pl.when(small).then("_n_cat").otherwise("_n_unit").alias(s.RANK_N),
-        pl.when(small).then("_asc_cat").otherwise("_asc_unit").alias("rank_asc"),
-        pl.when(small)
-        .then(pl.lit("category:") + pl.col(s.CATEGORY) + ":" + pl.col(s.ROLE))
-        .otherwise(pl.lit("unit:") + pl.col(s.UNIT_ID) + ":" + pl.col(s.ROLE))
-        .alias(s.PEER_GROUP),
-    ).drop("_pub", "_n_unit", "_n_cat", "_rank_unit", "_rank_cat", "_asc_unit", "_asc_cat")
+    return frame.with_columns(chosen.get_columns())
+
+
+def peer_group(ids: Ids) -> pl.Expr:
+    """A coded ranked frame's peer group as text (§6): ``unit:<unit>:<role>``, or
+    ``category:<category>:<role>`` for the fallback.
+
+    A province has some sixty thousand peer groups and millions of cadre-months: each group's
+    text is written once and the rows take theirs by position (``unit × 3 + role``, then the
+    category groups after the unit groups).
+    """
+    roles = ROLE.categories.to_list()
+    names = [f"unit:{unit}:{role}" for unit in ids.units.ids for role in roles]
+    names += [f"category:{c}:{role}" for c in ids.category.categories for role in roles]
+    role = pl.col(s.ROLE).to_physical().cast(pl.Int64)
+    unit_group = pl.col(s.UNIT_ID).cast(pl.Int64) * len(roles) + role
+    category = pl.col(s.CATEGORY).to_physical().cast(pl.Int64)
+    category_group = (len(ids.units) + category) * len(roles) + role
+    index = pl.when(pl.col(BY_CATEGORY)).then(category_group).otherwise(unit_group)
+    return pl.lit(pl.Series(names, dtype=pl.String)).gather(index).alias(s.PEER_GROUP)

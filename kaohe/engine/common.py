@@ -82,6 +82,11 @@ def period_label(year: int, suffix: str) -> str:
     return f"{year}-{suffix}" if suffix else str(year)
 
 
+def period_enum(year: int) -> pl.Enum:
+    """The labels of the year's periods as an enum whose order is the labels' text order."""
+    return pl.Enum(sorted(period_label(year, suffix) for suffix, _, _ in PERIOD_MONTHS))
+
+
 def complete_periods(year: int, months: Sequence[int]) -> pl.DataFrame:
     """One row per (period, month) of every period whose months are all in the run."""
     rows: dict[str, list[object]] = {s.PERIOD: [], "period_kind": [], s.MONTH: [], "end": []}
@@ -131,6 +136,17 @@ def tier_values(plan: Plan) -> pl.DataFrame:
         {s.TIER: list(range(1, len(tiers) + 1)), "tier_value": list(tiers)},
         schema={s.TIER: pl.Int64, "tier_value": pl.Float64},
     )
+
+
+def level_value(plan: Plan, level: pl.Expr) -> pl.Expr:
+    """The value of a rating level (rules §2 ``rating_levels``); null when there is none.
+
+    A chain of comparisons: with a handful of levels, faster than a lookup table or a join.
+    """
+    value: pl.Expr = pl.lit(None, pl.Float64)
+    for name, v in reversed(plan.rating_levels.items()):
+        value = pl.when(level == name).then(pl.lit(v, pl.Float64)).otherwise(value)
+    return value
 
 
 def level_values(plan: Plan) -> pl.DataFrame:

@@ -9,10 +9,11 @@ import polars as pl
 from kaohe.engine import schema as s
 from kaohe.engine.cascade import rank_cadres
 from kaohe.engine.common import KIND_HALF, KIND_QUARTER, KIND_YEAR, competition_rank, cut_size
+from kaohe.engine.keys import Ids
 from kaohe.engine.plan import Plan
 
 
-def _bottom(frame: pl.DataFrame, group: list[str], plan: Plan, n_col: str, asc_col: str) -> pl.Expr:
+def _bottom(plan: Plan, n_col: str, asc_col: str) -> pl.Expr:
     """In the subject's peer group of n ≥ min_group: at or below the cut's highest score."""
     cut = cut_size(pl.col(n_col), plan.ranking.bottom_share)
     return (pl.col(n_col) >= plan.ranking.min_group) & (pl.col(asc_col) <= cut)
@@ -24,13 +25,13 @@ def _tied(by: list[str], in_cut: pl.Expr, n_col: str, plan: Plan) -> pl.Expr:
 
 
 def bottom_actions(
-    plan: Plan, unit_periods: pl.DataFrame, cadre_scores: pl.DataFrame
+    plan: Plan, ids: Ids, unit_periods: pl.DataFrame, cadre_scores: pl.DataFrame
 ) -> pl.DataFrame:
     """Actions for the bottom of every complete period's peer groups.
 
     ``unit_periods``: subject_id, period, period_kind, end, months, score, category.
     ``cadre_scores``: the same for cadres, with unit_id, role and category of the period's end
-    (quarters and halves from §6, the year from §7).
+    (quarters and halves from §6, the year from §7), coded (:mod:`kaohe.engine.keys`).
     """
     r = plan.ranking
     need = {
@@ -53,7 +54,7 @@ def bottom_actions(
         competition_rank(s.SCORE, by, descending=False).alias("rank_asc"),
         pl.len().over(by).cast(pl.Int64).alias(s.N),
     )
-    in_cut_u = _bottom(units, by, plan, s.N, "rank_asc")
+    in_cut_u = _bottom(plan, s.N, "rank_asc")
     units = units.with_columns(
         in_cut_u.alias("_bottom"),
         _tied(by, in_cut_u, s.N, plan).alias(s.TIED),
@@ -63,9 +64,9 @@ def bottom_actions(
     cadres = rank_cadres(
         cadre_scores.filter(eligible), s.SCORE, [s.PERIOD], r.min_group, cut_share=r.bottom_share
     ).rename({s.RANK_N: s.N})
-    in_cut_c = _bottom(cadres, [s.PERIOD, s.PEER_GROUP], plan, s.N, "rank_asc")
-    cadres = cadres.with_columns(
-        in_cut_c.alias("_bottom"),
+    cadres = ids.decode(cadres.filter(_bottom(plan, s.N, "rank_asc"))).with_columns(
+        ids.cadres.decode(s.SUBJECT_ID),
+        pl.lit(True).alias("_bottom"),
         # a fallback group counts every cadre of the role in the category, not only fallbacks
         (pl.col("in_cut") > cut_size(pl.col(s.N), r.bottom_share)).alias(s.TIED),
         pl.when(pl.col(s.ROLE) == s.ROLE_PRINCIPAL)
@@ -88,7 +89,14 @@ def bottom_actions(
         "_bottom",
     ]
     both = pl.concat([units.select(cols), cadres.select(cols)]).filter("_bottom")
+    # the published order: period (its enum sorts like the text), cadres before units, id
+    subject = ids.subjects.code(both, s.SUBJECT_ID).cast(pl.UInt64)
+    kind = (pl.col(s.PERIOD).to_physical().cast(pl.UInt64) * 2) + (
+        pl.col(s.SUBJECT_TYPE) == s.SUBJECT_UNIT
+    ).cast(pl.UInt64)
+    both = both.sort(kind * len(ids.subjects) + subject)
     return both.with_columns(
+        pl.col(s.PERIOD).cast(pl.String),
         pl.col("period_kind").replace_strict(label, return_dtype=pl.String).alias(s.ACTION),
         (pl.col("end") + dt.timedelta(days=r.due_days)).dt.to_string("%Y-%m-%d").alias(s.DUE),
     ).drop("_bottom", "period_kind", "end")
@@ -102,14 +110,14 @@ def persistence(plan: Plan, monthly: pl.DataFrame, subject_type: str, id_col: st
     p = plan.persistence
     cut = cut_size(pl.col(s.RANK_N), p.share)
     counted = pl.col(s.RANK_N) >= plan.ranking.min_group
-    window = (
-        monthly.select(id_col, s.MONTH, s.RANK, "rank_asc", s.RANK_N)
-        .with_columns(
+    window = monthly.select(id_col, s.MONTH, s.RANK, "rank_asc", s.RANK_N)
+    if p.window < monthly.select(pl.col(s.MONTH).n_unique()).item():
+        # a subject has one row per scored month: a window as long as the run keeps them all
+        window = window.with_columns(
             pl.col(s.MONTH).rank("ordinal", descending=True).over(id_col).alias("_recent")
-        )
-        .filter(pl.col("_recent") <= p.window)
-    )
-    agg = window.group_by(id_col).agg(
+        ).filter(pl.col("_recent") <= p.window)
+    # in the subjects' order (``monthly`` comes sorted by subject)
+    agg = window.group_by(id_col, maintain_order=True).agg(
         pl.len().cast(pl.Int64).alias(s.MONTHS),
         counted.sum().alias("_counted"),
         (counted & (pl.col(s.RANK) <= cut)).sum().cast(pl.Int64).alias(s.TOP_MONTHS),

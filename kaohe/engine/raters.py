@@ -5,31 +5,37 @@ from __future__ import annotations
 import polars as pl
 
 from kaohe.engine import schema as s
-from kaohe.engine.common import level_values
+from kaohe.engine.common import level_value
 from kaohe.engine.dataset import DataSet
 from kaohe.engine.plan import Plan
 
+KIND_MEAN = "_kind_mean"
+
 
 def rater_stats(plan: Plan, data: DataSet) -> pl.DataFrame:
-    levels = level_values(plan)
+    """Per kind and rater: count, mean, population standard deviation and leniency (the rater's
+    mean minus the mean of all ratings of that kind).
+
+    Each source (records, results, evaluations, democratic ballots by group) holds kinds of its
+    own, so each is summarised apart: nothing is concatenated, and the kind means come from a
+    group-by over a few kinds rather than a window over every rating.
+    """
     records = (
         data[s.RECORDS]
-        .filter(pl.col(s.RATER_ID).is_not_null() & pl.col(s.LEVEL).is_not_null())
-        .join(levels, on=s.LEVEL)
+        .filter(pl.col(s.RATER_ID).is_not_null())
         .select(
             pl.lit("records").alias(s.KIND),
             pl.col(s.RATER_ID).alias(s.RATER),
-            (pl.col("level_value") * 100).alias(s.VALUE),
+            (level_value(plan, pl.col(s.LEVEL)) * 100).alias(s.VALUE),
         )
     )
     results = (
         data[s.RESULTS]
-        .filter(pl.col(s.SCORER_ID).is_not_null() & pl.col(s.LEVEL).is_not_null())
-        .join(levels, on=s.LEVEL)
+        .filter(pl.col(s.SCORER_ID).is_not_null())
         .select(
             pl.lit("results").alias(s.KIND),
             pl.col(s.SCORER_ID).alias(s.RATER),
-            (pl.col("level_value") * 100).alias(s.VALUE),
+            (level_value(plan, pl.col(s.LEVEL)) * 100).alias(s.VALUE),
         )
     )
     evaluations = data[s.EVALUATIONS]
@@ -41,16 +47,23 @@ def rater_stats(plan: Plan, data: DataSet) -> pl.DataFrame:
         pl.col(s.RATER_GROUP).alias(s.RATER),
         pl.col(s.SCORE).alias(s.VALUE),
     )
-    values = pl.concat([records, results, rated, groups])
+    parts = [_summary(values.drop_nulls(s.VALUE)) for values in (records, results, rated, groups)]
     return (
-        values.with_columns(pl.col(s.VALUE).mean().over(s.KIND).alias("_kind_mean"))
-        .group_by(s.KIND, s.RATER)
+        pl.concat(parts)
+        .with_columns((pl.col(s.MEAN) - pl.col(KIND_MEAN)).alias(s.LENIENCY))
+        .drop(KIND_MEAN)
+    )
+
+
+def _summary(values: pl.DataFrame) -> pl.DataFrame:
+    """Count, mean and spread per kind and rater, with the kind's mean."""
+    kinds = values.group_by(s.KIND).agg(pl.col(s.VALUE).mean().alias(KIND_MEAN))
+    return (
+        values.group_by(s.KIND, s.RATER)
         .agg(
             pl.len().cast(pl.Int64).alias(s.N),
             pl.col(s.VALUE).mean().alias(s.MEAN),
             pl.col(s.VALUE).std(ddof=0).alias(s.STD),
-            pl.col("_kind_mean").first(),
         )
-        .with_columns((pl.col(s.MEAN) - pl.col("_kind_mean")).alias(s.LENIENCY))
-        .drop("_kind_mean")
+        .join(kinds, on=s.KIND)
     )

@@ -8,11 +8,20 @@ import polars as pl
 
 from kaohe.engine import schema as s
 from kaohe.engine.annual import annual_scores, political
-from kaohe.engine.cascade import posts_at_month_end, rank_cadres, score_cadres, score_sections
-from kaohe.engine.common import KIND_YEAR, competition_rank
+from kaohe.engine.cascade import (
+    last_posts,
+    peer_group,
+    posts_at_month_end,
+    rank_cadres,
+    score_cadres,
+    score_sections,
+)
+from kaohe.engine.common import KIND_YEAR, competition_rank, period_enum
 from kaohe.engine.dataset import DataSet, Results
 from kaohe.engine.errors import Problem
+from kaohe.engine.evaluations import SUBJECT
 from kaohe.engine.grading import grade_cadres, grade_teams, quota_table
+from kaohe.engine.keys import Ids
 from kaohe.engine.pay import split_pools
 from kaohe.engine.periods import PLACE, cadre_periods, periods_table, unit_periods
 from kaohe.engine.plan import Plan
@@ -20,6 +29,9 @@ from kaohe.engine.ranking import bottom_actions, persistence
 from kaohe.engine.raters import rater_stats
 from kaohe.engine.training import rated_needs, unit_needs
 from kaohe.engine.units import district_frame, score_units
+
+# What bottom_actions reads of the cadres' period scores.
+SCORE_COLUMNS = (s.SUBJECT_ID, s.PERIOD, "period_kind", "end", s.MONTHS, s.SCORE, *PLACE)
 
 
 def _empty(name: str) -> pl.DataFrame:
@@ -42,7 +54,22 @@ def _finish(name: str, frame: pl.DataFrame) -> pl.DataFrame:
         frame = frame.with_columns(pl.lit(None).alias(c) for c in missing)
     empty = _empty(name)
     frame = frame.select(pl.col(c).cast(empty.schema[c]) for c in columns)
-    return frame.sort(list(s.OUTPUT_KEYS[name]), nulls_last=True)  # the keys are unique
+    keys = list(s.OUTPUT_KEYS[name])
+    if frame.select(in_order(keys)).item():
+        return frame  # the big tables are built in order: checking is one pass, sorting many
+    return frame.sort(keys, nulls_last=True)  # the keys are unique
+
+
+def in_order(keys: list[str]) -> pl.Expr:
+    """Whether the rows are sorted by ``keys`` (ascending, nulls last), as one boolean."""
+    before: pl.Expr = pl.lit(False)  # an earlier key already orders this row after the last
+    tied: pl.Expr = pl.lit(True)  # all keys so far equal the previous row's
+    for key in keys:
+        this, previous = pl.col(key), pl.col(key).shift(1)
+        after = (this > previous).fill_null(this.is_null() & previous.is_not_null())
+        before = before | (tied & after)
+        tied = tied & this.eq_missing(previous)
+    return (before | tied).slice(1).all()
 
 
 def _warnings(data: DataSet, engine: tuple[Problem, ...]) -> pl.DataFrame:
@@ -71,27 +98,39 @@ def score(plan: Plan, data: DataSet) -> Results:
 
     ``data`` must have passed validation (``kaohe.engine.io``); a value-dependent problem found
     while scoring (a formula with no finite value) raises :class:`~kaohe.engine.errors.DataError`.
+    The cadre steps work on coded frames (:mod:`kaohe.engine.keys`), released as soon as the
+    tables built from them are done.
     """
-    units = score_units(plan, data)
+    ids = Ids.of(plan, data)
+    units = score_units(plan, data, ids)
     district = district_frame(data)
     sections = score_sections(plan, data, units.monthly, district)
-    held = posts_at_month_end(data)
-    cadres = score_cadres(plan, data, held, units.monthly, sections)
+    held = posts_at_month_end(data, ids)
+    cadres = score_cadres(
+        plan, data, ids, held=held, unit_monthly=units.monthly, section_monthly=sections
+    )
+    last_held = last_posts(held)
+    del held
     up = unit_periods(data, units.monthly)
-    cp = cadre_periods(plan, data, cadres)
-    pol = political(plan, data)
+    cp = cadre_periods(plan, data, ids, cadres)
+    pol = political(plan, data, ids)
     tables: dict[str, pl.DataFrame] = {
         "unit_monthly": units.monthly,
         "unit_groups": units.groups,
         "unit_indicators": units.indicators,
         "section_monthly": sections,
-        "cadre_monthly": cadres,
-        "periods": periods_table(up, cp),
+        "periods": periods_table(up, cp, ids),
     }
-    cadre_scores = cp.filter(pl.col("period_kind") != KIND_YEAR)
+    cadre_scores = cp.filter(pl.col("period_kind") != KIND_YEAR).select(*SCORE_COLUMNS)
     if 12 in data.months:
         annual = annual_scores(
-            plan, data, unit_periods=up, cadre_periods=cp, held=held, political_frame=pol
+            plan,
+            data,
+            ids,
+            unit_periods=up,
+            cadre_periods=cp,
+            last_held=last_held,
+            political_frame=pol,
         )
         teams = grade_teams(plan, data, annual.filter(pl.col(s.SUBJECT_TYPE) == s.SUBJECT_TEAM))
         people = grade_cadres(
@@ -104,13 +143,19 @@ def score(plan: Plan, data: DataSet) -> Results:
             pl.when(pl.col(s.SCORE).is_not_null()).then(pl.col(s.RANK)).alias(s.RANK),
             pl.when(pl.col(s.SCORE).is_not_null()).then(pl.col(s.RANK_N)).alias(s.RANK_N),
         )
-        scored_people = rank_cadres(
-            people.filter(pl.col(s.SCORE).is_not_null()), s.SCORE, [], plan.ranking.min_group
+        scored_people = ids.encode(people.filter(pl.col(s.SCORE).is_not_null()))
+        scored_people = rank_cadres(scored_people, s.SCORE, [], plan.ranking.min_group)
+        people = pl.concat(
+            [
+                people.filter(pl.col(s.SCORE).is_not_null()).with_columns(
+                    scored_people[s.RANK], scored_people[s.RANK_N]
+                ),
+                people.filter(pl.col(s.SCORE).is_null()),
+            ],
+            how="diagonal_relaxed",
         )
-        people = people.join(
-            scored_people.select(s.SUBJECT_ID, s.RANK, s.RANK_N), on=s.SUBJECT_ID, how="left"
-        )
-        graded = pl.concat([teams, people], how="diagonal_relaxed")
+        # in the published order: cadres before teams, by id (subject codes sort like ids)
+        graded = pl.concat([people.sort(SUBJECT), teams.sort(SUBJECT)], how="diagonal_relaxed")
         tables["annual"] = graded.with_columns(
             pl.when(pl.col(s.SUBJECT_TYPE) == s.SUBJECT_TEAM)
             .then(None)
@@ -120,43 +165,46 @@ def score(plan: Plan, data: DataSet) -> Results:
         tables["political"] = pol
         tables["quota"] = quota_table(graded)
         year_end = dt.date(data.year, 12, 31)
-        cadre_scores = pl.concat(
-            [
-                cadre_scores.select(
-                    s.SUBJECT_ID, s.PERIOD, "period_kind", "end", s.MONTHS, s.SCORE, *PLACE
-                ),
-                people.filter(pl.col(s.SCORE).is_not_null()).select(
-                    s.SUBJECT_ID,
-                    pl.lit(str(data.year)).alias(s.PERIOD),
-                    pl.lit(KIND_YEAR).alias("period_kind"),
-                    pl.lit(year_end).alias("end"),
-                    s.MONTHS,
-                    s.SCORE,
-                    *PLACE,
-                ),
-            ],
-            how="vertical_relaxed",
+        year_scores = scored_people.select(
+            ids.cadres.code(scored_people, s.SUBJECT_ID),
+            pl.lit(str(data.year), period_enum(data.year)).alias(s.PERIOD),
+            pl.lit(KIND_YEAR).alias("period_kind"),
+            pl.lit(year_end).alias("end"),
+            s.MONTHS,
+            s.SCORE,
+            *PLACE,
         )
-        tables["training"] = pl.concat(
+        cadre_scores = pl.concat([cadre_scores, year_scores])
+        tables["training"] = pl.concat(  # cadres and teams before units, like the published order
             [
+                rated_needs(plan, data, ids, graded),
                 unit_needs(plan, data, units.indicators, units.monthly),
-                rated_needs(plan, data, graded),
             ],
             how="diagonal_relaxed",
         )
     else:
         tables["training"] = unit_needs(plan, data, units.indicators, units.monthly)
-    tables["actions"] = bottom_actions(plan, up, cadre_scores)
-    tables["pay"], tables["pay_unallocated"] = split_pools(plan, data, cadres)
-    tables["persistence"] = pl.concat(
+    del cp
+    tables["actions"] = bottom_actions(plan, ids, up, cadre_scores)
+    del cadre_scores
+    tables["pay"], tables["pay_unallocated"] = split_pools(plan, data, ids, cadres)
+    tables["persistence"] = pl.concat(  # cadres before units, like the published order
         [
+            persistence(plan, cadres, s.SUBJECT_CADRE, s.CADRE_ID).with_columns(
+                ids.cadres.decode(s.SUBJECT_ID)
+            ),
             persistence(plan, units.monthly, s.SUBJECT_UNIT, s.UNIT_ID),
-            persistence(plan, cadres, s.SUBJECT_CADRE, s.CADRE_ID),
         ]
     )
+    tables["cadre_monthly"] = ids.decode(
+        cadres.select(
+            *(c for c, _ in s.OUTPUTS["cadre_monthly"] if c != s.PEER_GROUP), peer_group(ids)
+        )
+    )
+    del cadres
     tables["rater_stats"] = rater_stats(plan, data)
     tables["warnings"] = _warnings(data, units.warnings)
-    finished = {
-        name: _finish(name, tables[name]) if name in tables else _empty(name) for name in s.OUTPUTS
-    }
+    finished = {}
+    for name in s.OUTPUTS:
+        finished[name] = _finish(name, tables.pop(name)) if name in tables else _empty(name)
     return Results(plan_year=plan.year, months=data.months, tables=finished)

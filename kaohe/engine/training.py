@@ -5,9 +5,10 @@ from __future__ import annotations
 import polars as pl
 
 from kaohe.engine import schema as s
-from kaohe.engine.annual import subject_types
 from kaohe.engine.common import RATIO_DIGITS, complete_periods, cut_size
 from kaohe.engine.dataset import DataSet
+from kaohe.engine.evaluations import SUBJECT, by_subject_and, evaluation_rows
+from kaohe.engine.keys import Ids
 from kaohe.engine.numbers import half_up_units
 from kaohe.engine.plan import Plan, RatedItem
 
@@ -62,51 +63,82 @@ def unit_needs(
         .rename({s.UNIT_ID: s.SUBJECT_ID})
         .with_columns(pl.lit(s.SUBJECT_UNIT).alias(s.SUBJECT_TYPE))
     )
-    return _weak(plan, frame, [s.PERIOD, s.CATEGORY, s.TAG])
+    return _weak(plan, frame, [s.PERIOD, s.CATEGORY, s.TAG]).sort(s.SUBJECT_ID, s.PERIOD, s.TAG)
 
 
-def _item_tags(items: tuple[RatedItem, ...], subject_type: str, kind: str) -> pl.DataFrame:
-    rows = [
-        {s.ITEM: i.name, s.TAG: tag, s.SUBJECT_TYPE: subject_type, s.KIND: kind}
-        for i in items
-        for tag in i.tags
-    ]
-    return pl.DataFrame(
-        rows,
-        schema={s.ITEM: pl.String, s.TAG: pl.String, s.SUBJECT_TYPE: pl.String, s.KIND: pl.String},
-    )
-
-
-def rated_needs(plan: Plan, data: DataSet, annual: pl.DataFrame) -> pl.DataFrame:
-    """Teams and cadres: mean of score/100 over political and democratic rows of tagged items."""
-    tags = pl.concat(
-        [
-            _item_tags(plan.political.items, s.SUBJECT_TEAM, s.EVAL_POLITICAL),
-            _item_tags(plan.political.items, s.SUBJECT_CADRE, s.EVAL_POLITICAL),
-            _item_tags(plan.annual.team_items, s.SUBJECT_TEAM, s.EVAL_DEMOCRATIC),
-            _item_tags(plan.annual.cadre_items, s.SUBJECT_CADRE, s.EVAL_DEMOCRATIC),
-        ]
-    )
-    rows = (
-        data[s.EVALUATIONS]
-        .filter(
-            pl.col(s.KIND).is_in([s.EVAL_POLITICAL, s.EVAL_DEMOCRATIC])
-            & (pl.col(s.PERIOD) == str(data.year))
+def _rated_items(plan: Plan) -> list[tuple[str, str, RatedItem]]:
+    """(kind, subject type, item) of every rated item whose rows carry tags (§10)."""
+    return [
+        (kind, subject_type, item)
+        for kind, subject_type, items in (
+            (s.EVAL_POLITICAL, s.SUBJECT_TEAM, plan.political.items),
+            (s.EVAL_POLITICAL, s.SUBJECT_CADRE, plan.political.items),
+            (s.EVAL_DEMOCRATIC, s.SUBJECT_TEAM, plan.annual.team_items),
+            (s.EVAL_DEMOCRATIC, s.SUBJECT_CADRE, plan.annual.cadre_items),
         )
-        .join(subject_types(data), on=s.SUBJECT_ID)
-        .join(tags, on=[s.ITEM, s.SUBJECT_TYPE, s.KIND])
+        for item in items
+    ]
+
+
+def rated_needs(plan: Plan, data: DataSet, ids: Ids, annual: pl.DataFrame) -> pl.DataFrame:
+    """Teams and cadres: mean of score/100 over political and democratic rows of tagged items.
+
+    ``annual`` has the subjects' codes (``_subject``).
+    """
+    rated = _rated_items(plan)
+    names = sorted({item.name for _, _, item in rated})
+    # (kind, subject type, item) as one small integer: rows find their tags by it
+    item_key = (
+        (pl.col(s.KIND) == s.EVAL_DEMOCRATIC).cast(pl.UInt64) * 2
+        + (pl.col(s.SUBJECT_TYPE) == s.SUBJECT_TEAM).cast(pl.UInt64)
+    ) * len(names) + pl.col(s.ITEM).replace_strict(
+        {name: i for i, name in enumerate(names)}, default=None, return_dtype=pl.UInt64
+    )
+    tags = pl.DataFrame(
+        [
+            {s.KIND: kind, s.SUBJECT_TYPE: subject_type, s.ITEM: item.name, s.TAG: tag}
+            for kind, subject_type, item in rated
+            for tag in item.tags
+        ],
+        schema={s.KIND: pl.String, s.SUBJECT_TYPE: pl.String, s.ITEM: pl.String, s.TAG: pl.String},
+    ).select(item_key.alias("_item_key"), s.TAG)
+    rows = evaluation_rows(
+        data,
+        ids,
+        [s.EVAL_POLITICAL, s.EVAL_DEMOCRATIC],
+        [s.KIND, s.ITEM, s.SCORE],
+        period=str(data.year),
+    )
+    tagged = rows.select(SUBJECT, s.SUBJECT_TYPE, s.SCORE, item_key.alias("_item_key")).join(
+        tags, on="_item_key"
     )
     groups = annual.select(
-        s.SUBJECT_ID,
+        SUBJECT,
         pl.when(pl.col(s.SUBJECT_TYPE) == s.SUBJECT_TEAM)
         .then(pl.lit("category:") + pl.col(s.CATEGORY))
         .otherwise(pl.lit("role:") + pl.col(s.ROLE))
         .alias("_peer"),
     )
     frame = (
-        rows.group_by(s.SUBJECT_ID, s.SUBJECT_TYPE, s.TAG)
-        .agg((pl.col(s.SCORE) / 100.0).mean().alias(s.ACHIEVEMENT))
-        .join(groups, on=s.SUBJECT_ID)
-        .with_columns(pl.lit(str(data.year)).alias(s.PERIOD))
+        tagged.with_columns(by_subject_and(s.TAG, sorted(set(tags[s.TAG]))).alias("_subject_tag"))
+        .group_by("_subject_tag")
+        .agg(
+            pl.col(SUBJECT).first(),
+            pl.col(s.SUBJECT_TYPE).first(),
+            pl.col(s.TAG).first(),
+            (pl.col(s.SCORE) / 100.0).mean().alias(s.ACHIEVEMENT),
+        )
+        .join(groups, on=SUBJECT)
+        .with_columns(
+            pl.lit(str(data.year)).alias(s.PERIOD), ids.subjects.decode(SUBJECT).alias(s.SUBJECT_ID)
+        )
     )
-    return _weak(plan, frame, [s.SUBJECT_TYPE, "_peer", s.TAG])
+    needs = _weak(plan, frame, [s.SUBJECT_TYPE, "_peer", s.TAG])
+    # the published order: cadres before teams, by id (codes sort like ids), then tag
+    tag_names = sorted(set(tags[s.TAG]))
+    tag = pl.col(s.TAG).replace_strict(
+        {name: i for i, name in enumerate(tag_names)}, return_dtype=pl.UInt64
+    )
+    team = (pl.col(s.SUBJECT_TYPE) == s.SUBJECT_TEAM).cast(pl.UInt64)
+    subject = team * len(ids.subjects) + pl.col(SUBJECT)
+    return needs.sort(subject * len(tag_names) + tag)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import polars as pl
@@ -11,16 +12,50 @@ from kaohe.engine import schema as s
 from kaohe.engine.common import (
     competition_rank,
     events_total,
-    level_values,
+    level_value,
     tier_values,
 )
 from kaohe.engine.dataset import DataSet
 from kaohe.engine.errors import DataError, Problem
 from kaohe.engine.formula import compile_formula
+from kaohe.engine.keys import Ids, in_key_order
 from kaohe.engine.plan import FORMULA_BASE_NAMES, Plan
 
 SRC = "_src_month"  # the month whose figure a row uses (quarterly figures carry forward)
 INPUT_PREFIX = "in:"
+UNIT_CODE = "_unit_code"
+PAIR = "_pair"  # unit × indicator as one integer (see _pair)
+CELL = "_cell"  # pair × 16 + month (see _cell)
+SRC_CELL = "_src_cell"  # the cell of the row whose figure a row uses
+ECONOMIC_FIGURES = (s.TARGET_VOLUME, s.ACTUAL_VOLUME, s.TARGET_GROWTH, s.ACTUAL_GROWTH, s.DRAGS)
+ECONOMIC_SOURCE = "_economic"
+RESULTS_SOURCE = "_results"
+# what group_frame, unit_needs and the published table read of the indicator frame
+INDICATOR_COLUMNS = (
+    s.UNIT_ID,
+    s.CATEGORY,
+    s.MONTH,
+    s.GROUP,
+    s.INDICATOR,
+    s.METHOD,
+    s.WEIGHT,
+    s.TAGS,
+    s.INCLUDED,
+    s.RV,
+    s.RG,
+    s.R,
+    s.DRAGS,
+    s.BONUS,
+    s.PENALTY,
+)
+RESULT_FIGURES = (
+    s.ACTUAL,
+    s.TARGET,
+    s.LEVEL,
+    s.OCCURRENCES,
+    s.MILESTONES_DUE,
+    s.MILESTONES_DONE,
+)
 
 
 @dataclass(frozen=True)
@@ -104,33 +139,54 @@ def _unit_weight_overrides(plan: Plan) -> pl.DataFrame:
     )
 
 
-def _facts(data: DataSet, units: pl.DataFrame) -> pl.DataFrame:
-    """Economic statistics and indicator results of units, one row per unit/indicator/month."""
-    economic = data[s.ECONOMIC].rename({s.ROW: "_eco_row"})
-    results = (
-        data[s.RESULTS]
-        .rename({s.SUBJECT_ID: s.UNIT_ID, s.ROW: "_res_row"})
-        .join(units.select(s.UNIT_ID), on=s.UNIT_ID, how="semi")
-    )
-    return pl.concat([economic, results], how="diagonal_relaxed")
+def _figures(
+    rows: pl.DataFrame, ids: Ids, indicators: Mapping[str, int], source: str
+) -> pl.DataFrame:
+    """A table of units' rows (economic statistics or indicator results) keyed by cell (see
+    :func:`_cell`) and sorted by it, with the row's pair and month as ``<source>_pair`` and
+    ``<source>_month``; rows of other subjects (sections) are left out."""
+    rows = ids.units.encode(rows, s.UNIT_ID)
+    pair = _pair(pl.col(s.UNIT_ID), indicators)
+    keyed = rows.select(
+        _cell(pair, pl.col(s.MONTH)),
+        pair.alias(f"{source}_pair"),
+        pl.col(s.MONTH).alias(f"{source}_month"),
+        pl.all().exclude(s.UNIT_ID, s.INDICATOR, s.MONTH),
+    ).drop_nulls(CELL)
+    return in_key_order(keyed, CELL)
 
 
-def _formula_inputs(data: DataSet, units: pl.DataFrame) -> pl.DataFrame:
-    inputs = (
-        data[s.INPUTS]
-        .rename({s.SUBJECT_ID: s.UNIT_ID})
-        .join(units.select(s.UNIT_ID), on=s.UNIT_ID, how="semi")
-        .select(
-            s.UNIT_ID,
+def _pair(unit: pl.Expr, indicators: Mapping[str, int]) -> pl.Expr:
+    """One integer per unit (its code) and indicator: unit × n + the indicator's index."""
+    index = pl.col(s.INDICATOR).replace_strict(indicators, default=None, return_dtype=pl.UInt64)
+    return unit.cast(pl.UInt64) * len(indicators) + index
+
+
+def _cell(pair: pl.Expr, month: pl.Expr) -> pl.Expr:
+    """One integer per unit, indicator and month: pair × 16 + month."""
+    return (pair * 16 + month.cast(pl.UInt64)).alias(CELL)
+
+
+def _formula_inputs(data: DataSet, ids: Ids, indicators: Mapping[str, int]) -> pl.DataFrame:
+    """Formula inputs as columns ``in:<name>``, one row per cell of a figure (``_src_cell``)."""
+    inputs = ids.units.encode(
+        data[s.INPUTS].select(
+            pl.col(s.SUBJECT_ID).alias(s.UNIT_ID),
             s.INDICATOR,
-            pl.col(s.MONTH).alias(SRC),
+            s.MONTH,
             (pl.lit(INPUT_PREFIX) + pl.col(s.INPUT_NAME)).alias(s.INPUT_NAME),
             s.VALUE,
-        )
+        ),
+        s.UNIT_ID,
     )
+    inputs = inputs.select(
+        _cell(_pair(pl.col(s.UNIT_ID), indicators), pl.col(s.MONTH)).alias(SRC_CELL),
+        s.INPUT_NAME,
+        s.VALUE,
+    ).drop_nulls(SRC_CELL)
     if inputs.is_empty():
-        return inputs.select(s.UNIT_ID, s.INDICATOR, SRC)
-    return inputs.pivot(s.INPUT_NAME, index=[s.UNIT_ID, s.INDICATOR, SRC], values=s.VALUE)
+        return inputs.select(SRC_CELL)
+    return inputs.pivot(s.INPUT_NAME, index=SRC_CELL, values=s.VALUE)
 
 
 def _formula_columns(plan: Plan, frame: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]:
@@ -153,37 +209,71 @@ def _formula_columns(plan: Plan, frame: pl.DataFrame) -> tuple[pl.Expr, pl.Expr]
     return value, invalid
 
 
-def unit_indicator_frame(plan: Plan, data: DataSet) -> pl.DataFrame:
-    """Every indicator each unit carries, for every month, with its figure and achievement."""
+def unit_indicator_frame(plan: Plan, data: DataSet, ids: Ids) -> pl.DataFrame:
+    """Every indicator each unit carries, for every month, with its figure and achievement.
+
+    Sorted by unit, month and indicator (the published order). A month's figure is the unit's
+    row for the indicator in the latest month at or before it (§2: quarterly figures carry
+    forward). With the rows of the grid and of the data sorted by one integer per cell,
+    ``(unit, indicator) × 16 + month``, an as-of join finds it in one merge.
+    """
     units = data[s.UNITS].select(s.UNIT_ID, s.CATEGORY, pl.col(s.TIER).fill_null(1).alias(s.TIER))
-    facts = _facts(data, units)
+    catalogue = plan_indicators(plan)
+    names = sorted(set(catalogue[s.INDICATOR]))  # by text: cells sort like the ids
+    indicators = {name: i for i, name in enumerate(names)}
+    economic = _figures(
+        data[s.ECONOMIC].select(s.UNIT_ID, s.INDICATOR, s.MONTH, *ECONOMIC_FIGURES),
+        ids,
+        indicators,
+        ECONOMIC_SOURCE,
+    )
+    results = _figures(
+        data[s.RESULTS].select(
+            pl.col(s.SUBJECT_ID).alias(s.UNIT_ID),
+            s.INDICATOR,
+            s.MONTH,
+            *RESULT_FIGURES,
+            pl.col(s.ROW).alias("_res_row"),
+        ),
+        ids,
+        indicators,
+        RESULTS_SOURCE,
+    )
     pairs = (
-        units.join(plan_indicators(plan), on=s.CATEGORY, how="inner")
+        units.join(catalogue, on=s.CATEGORY, how="inner")
         .join(_unit_weight_overrides(plan), on=[s.UNIT_ID, s.INDICATOR], how="left")
         .with_columns(pl.coalesce("override", "plan_weight").alias(s.WEIGHT))
         .filter(pl.col(s.WEIGHT) > 0)
-        .join(
-            facts.select(s.UNIT_ID, s.INDICATOR).unique(), on=[s.UNIT_ID, s.INDICATOR], how="semi"
-        )
         .drop("override", "plan_weight")
     )
+    pairs = pairs.with_columns(ids.units.code(pairs, s.UNIT_ID).alias(UNIT_CODE))
+    pairs = pairs.with_columns(_pair(pl.col(UNIT_CODE), indicators).alias(PAIR)).sort(PAIR)
+    # an indicator with no row for the unit in the whole run is not carried (§2)
+    with_data = pl.concat([economic[f"{ECONOMIC_SOURCE}_pair"], results[f"{RESULTS_SOURCE}_pair"]])
+    pairs = pairs.filter(pl.col(PAIR).is_in(with_data.unique().implode()))
     months = pl.DataFrame({s.MONTH: list(data.months)}, schema={s.MONTH: pl.Int64})
-    keys = [s.UNIT_ID, s.INDICATOR]
-    grid = (
-        pairs.join(months, how="cross")
-        .join(
-            facts.select(*keys, s.MONTH, pl.col(s.MONTH).alias(SRC)),
-            on=[*keys, s.MONTH],
-            how="left",
-        )
-        .with_columns(pl.col(SRC).forward_fill().over(keys, order_by=s.MONTH))
+    grid = in_key_order(
+        pairs.join(months, how="cross").with_columns(_cell(pl.col(PAIR), pl.col(s.MONTH))), CELL
     )
-    figures = facts.rename({s.MONTH: SRC})
-    frame = (
-        grid.join(figures, on=[*keys, SRC], how="left")
-        .join(level_values(plan), on=s.LEVEL, how="left")
-        .join(_formula_inputs(data, units), on=[*keys, SRC], how="left")
+    frame = grid.join_asof(economic, on=CELL, strategy="backward").join_asof(
+        results, on=CELL, strategy="backward"
     )
+    del economic, results
+    # The latest row at or before the cell may be another pair's: then it is not this one's.
+    sources = (
+        (ECONOMIC_SOURCE, ECONOMIC_FIGURES),
+        (RESULTS_SOURCE, (*RESULT_FIGURES, "_res_row")),
+    )
+    src: pl.Expr = pl.lit(None, pl.Int64)
+    for source, columns in reversed(sources):
+        own = pl.col(f"{source}_pair") == pl.col(PAIR)
+        src = pl.when(own).then(pl.col(f"{source}_month")).otherwise(src)
+        frame = frame.with_columns(pl.when(own).then(pl.col(c)).alias(c) for c in columns)
+    frame = frame.with_columns(src.alias(SRC)).with_columns(
+        _cell(pl.col(PAIR), pl.col(SRC)).alias(SRC_CELL),
+        level_value(plan, pl.col(s.LEVEL)).alias("level_value"),
+    )
+    frame = frame.join(_formula_inputs(data, ids, indicators), on=SRC_CELL, how="left")
     eco = methods.economic_ratios(plan.economic)
     is_eco = pl.col(s.METHOD) == "volume_growth"
     frame = frame.with_columns(
@@ -220,9 +310,17 @@ def unit_indicator_frame(plan: Plan, data: DataSet) -> pl.DataFrame:
         .then(pl.lit("carried forward from month ") + pl.col(SRC).cast(pl.String))
         .otherwise(pl.lit(""))
     )
-    return frame.with_columns(
-        pl.when(pl.col(s.INCLUDED)).then(pl.col(s.ACHIEVEMENT)).otherwise(None),
-        note.alias(s.NOTE),
+    n = len(indicators)
+    published_order = (pl.col(UNIT_CODE) * 16 + pl.col(s.MONTH)) * n + pl.col(PAIR) % n
+    return (
+        frame.select(
+            *INDICATOR_COLUMNS,
+            pl.when(pl.col(s.INCLUDED)).then(pl.col(s.ACHIEVEMENT)).otherwise(None),
+            note.alias(s.NOTE),
+            published_order.alias("_order"),
+        )
+        .sort("_order")
+        .drop("_order")
     )
 
 
@@ -243,19 +341,25 @@ def _raise_invalid_formulas(frame: pl.DataFrame, data: DataSet) -> None:
 
 
 def _rank_method(frame: pl.DataFrame) -> pl.DataFrame:
-    """§2 ``rank``: linear by competition rank among the category's units carrying it."""
+    """§2 ``rank``: linear by competition rank among the category's units carrying it.
+
+    Only the rows of ``rank`` indicators are ranked; their achievements are put back in place.
+    """
     is_rank = (pl.col(s.METHOD) == "rank") & pl.col(s.INCLUDED)
+    rows = frame.select(
+        s.CATEGORY, s.INDICATOR, s.MONTH, s.ACTUAL, s.DIRECTION, "floor_share"
+    ).with_row_index("_at")
+    rows = rows.filter(frame.select(is_rank).to_series())
+    if rows.is_empty():
+        return frame
     by = [s.CATEGORY, s.INDICATOR, s.MONTH]
-    key = pl.when(is_rank).then(
-        pl.when(methods.LOWER).then(-pl.col(s.ACTUAL)).otherwise(pl.col(s.ACTUAL))
-    )
+    key = pl.when(methods.LOWER).then(-pl.col(s.ACTUAL)).otherwise(pl.col(s.ACTUAL))
     rank = key.rank("min", descending=True).over(by).cast(pl.Float64)
     n = key.count().over(by).cast(pl.Float64)
     linear = 1.0 - (rank - 1.0) / (n - 1.0) * (1.0 - pl.col("floor_share"))
-    value = pl.when(n == 1).then(1.0).otherwise(linear)
-    return frame.with_columns(
-        pl.when(is_rank).then(value).otherwise(pl.col(s.ACHIEVEMENT)).alias(s.ACHIEVEMENT)
-    )
+    value = rows.select(pl.when(n == 1).then(1.0).otherwise(linear)).to_series()
+    achievement = frame[s.ACHIEVEMENT].clone().scatter(rows["_at"], value)
+    return frame.with_columns(achievement)
 
 
 def group_frame(plan: Plan, data: DataSet, indicators: pl.DataFrame) -> pl.DataFrame:
@@ -299,7 +403,10 @@ def group_frame(plan: Plan, data: DataSet, indicators: pl.DataFrame) -> pl.DataF
 def monthly_frame(
     plan: Plan, data: DataSet, groups: pl.DataFrame, district: pl.DataFrame
 ) -> pl.DataFrame:
-    """§4: ``S = max(0, (G + E) × C)`` (or ``G × C + E``), ranked per category and month."""
+    """§4: ``S = max(0, (G + E) × C)`` (or ``G × C + E``), ranked per category and month.
+
+    Sorted by unit and month (the published order, which the periods' rollup reads).
+    """
     units = data[s.UNITS].select(s.UNIT_ID, s.CATEGORY, pl.col(s.TIER).fill_null(1).alias(s.TIER))
     totals = groups.group_by(s.UNIT_ID, s.MONTH).agg(
         pl.col(s.CONTRIBUTION).sum().alias(s.GROUPS_TOTAL)
@@ -333,7 +440,7 @@ def monthly_frame(
         competition_rank(s.SCORE, by).alias(s.RANK),
         competition_rank(s.SCORE, by, descending=False).alias("rank_asc"),
         pl.len().over(by).cast(pl.Int64).alias(s.RANK_N),
-    )
+    ).sort(s.UNIT_ID, s.MONTH)
 
 
 def district_frame(data: DataSet) -> pl.DataFrame:
@@ -342,8 +449,8 @@ def district_frame(data: DataSet) -> pl.DataFrame:
     )
 
 
-def score_units(plan: Plan, data: DataSet) -> UnitScores:
-    indicators = unit_indicator_frame(plan, data)
+def score_units(plan: Plan, data: DataSet, ids: Ids) -> UnitScores:
+    indicators = unit_indicator_frame(plan, data, ids)
     groups = group_frame(plan, data, indicators)
     monthly = monthly_frame(plan, data, groups, district_frame(data))
     scored = monthly.select(s.UNIT_ID, s.MONTH)

@@ -24,6 +24,7 @@ from typing import Final
 import polars as pl
 
 from kaohe.engine import schema as s
+from kaohe.engine.common import month_end
 from kaohe.engine.errors import Problem
 from kaohe.engine.formula import compile_formula
 from kaohe.engine.plan import FORMULA_BASE_NAMES, TASK_METHODS, Plan
@@ -87,8 +88,10 @@ _DAYS: Final = "_days"
 _PREV_END: Final = "_prev_end"
 _PREV_ROW: Final = "_prev_row"
 _COUNT: Final = "_count"
-_MONTHS: Final = "_months"
-_START_MONTH: Final = "_start_month"
+_OVERRIDE: Final = "_override"
+_HELD: Final = "_held"
+_RECORDED: Final = "_recorded"
+_GAPS: Final = "_gaps"
 
 
 # ---- shared helpers (io.py uses them too) --------------------------------------------------------
@@ -376,9 +379,9 @@ class _Validator:
         )
 
     @cached_property
-    def carried(self) -> pl.DataFrame:
-        """Each unit × indicator of its category with the unit's weight (rules.md §2)."""
-        overrides = pl.DataFrame(
+    def weight_overrides(self) -> pl.DataFrame:
+        """The plan's ``unit_weights``: unit, indicator and the unit's weight of it."""
+        return pl.DataFrame(
             [
                 {s.UNIT_ID: unit, s.INDICATOR: key, _WEIGHT: float(w)}
                 for unit, weights in self.plan.unit_weights.items()
@@ -386,10 +389,42 @@ class _Validator:
             ],
             schema={s.UNIT_ID: pl.String, s.INDICATOR: pl.String, _WEIGHT: pl.Float64},
         )
+
+    @cached_property
+    def carried(self) -> pl.DataFrame:
+        """Each unit × indicator of its category with the unit's weight (rules.md §2)."""
         return (
             self.unit_categories.join(self.indicators, on=_CATEGORY)
-            .join(overrides, on=[s.UNIT_ID, s.INDICATOR], how="left")
+            .join(self.weight_overrides, on=[s.UNIT_ID, s.INDICATOR], how="left")
             .with_columns(pl.coalesce(_WEIGHT, _PLAN_WEIGHT).alias(_WEIGHT))
+        )
+
+    @cached_property
+    def held_months(self) -> pl.DataFrame:
+        """Every cadre of the cadres table with the months on whose last day it holds a post.
+
+        The months are the bits of one integer (month m is ``1 << m``; see :func:`_month_bit`):
+        a record is then checked with one join and a bit test, instead of a join with every
+        assignment and a filter by date (rules.md §1). 0: no post in any month.
+        """
+        a = self.t[s.ASSIGNMENTS]
+        held: pl.Expr = pl.lit(0, pl.Int64)
+        for m in range(1, 13):
+            day = month_end(self.year, m)
+            holds = (pl.col(s.START) <= day) & (pl.col(s.END).is_null() | (pl.col(s.END) >= day))
+            held = held | pl.when(holds).then(1 << m).otherwise(0)
+        per_cadre = (
+            a.filter(pl.col(s.CADRE_ID).is_not_null())
+            .group_by(s.CADRE_ID)
+            .agg(held.bitwise_or().alias(_HELD))
+        )
+        return (
+            self.t[s.CADRES]
+            .select(s.CADRE_ID)
+            .drop_nulls()
+            .unique()
+            .join(per_cadre, on=s.CADRE_ID, how="left")
+            .with_columns(pl.col(_HELD).fill_null(0))
         )
 
 
@@ -407,6 +442,7 @@ def _ids_are_one_namespace(v: _Validator) -> None:
             for order, (name, column) in enumerate(id_columns.items())
         ]
     ).filter(pl.col(_ID).is_not_null())
+    ids = ids.filter(pl.col(_ID).is_duplicated())  # only an id used twice can clash
     first = (
         ids.sort(_ORDER, s.ROW)
         .group_by(_ID, maintain_order=True)
@@ -552,6 +588,7 @@ def _assignment_dates(v: _Validator) -> None:
     end = pl.col(s.END).fill_null(OPEN_END)
     ordered = (
         a.filter(pl.col(s.CADRE_ID).is_not_null() & pl.col(s.START).is_not_null())
+        .filter(pl.col(s.CADRE_ID).is_duplicated())  # one assignment cannot overlap another
         .sort(s.CADRE_ID, s.START, s.ROW)
         .with_columns(
             end.cum_max().shift(1).over(s.CADRE_ID).alias(_PREV_END),
@@ -587,6 +624,7 @@ def _posts_held_once(v: _Validator) -> None:
         & pl.col(s.CADRE_ID).is_not_null()
         & pl.col(s.START).is_not_null()
     )
+    a = a.filter(pl.col(s.POST_ID).is_duplicated())  # a post assigned once is held once
     held = (
         a.join(v.month_ends(), how="cross")
         .filter(
@@ -665,13 +703,21 @@ def _nothing_after_the_run(v: _Validator) -> None:
                 pl.format(f"month {{}} {after}", month_expr(v.year)),
             )
     if s.EVALUATIONS in v.t:
-        v.flag(
-            s.EVALUATIONS,
-            v.t[s.EVALUATIONS].with_columns(_period_start().alias(_START_MONTH)),
-            pl.col(_START_MONTH) > last,
-            s.PERIOD,
-            pl.format(f"period {{}} {after}", pl.col(s.PERIOD)),
+        evaluations = v.t[s.EVALUATIONS]
+        # a few distinct periods over millions of rows: find the late ones first
+        late = (
+            evaluations.select(pl.col(s.PERIOD).unique().drop_nulls())
+            .filter(_period_start() > last)
+            .to_series()
         )
+        if not late.is_empty():
+            v.flag(
+                s.EVALUATIONS,
+                evaluations,
+                pl.col(s.PERIOD).is_in(late.implode()),
+                s.PERIOD,
+                pl.format(f"period {{}} {after}", pl.col(s.PERIOD)),
+            )
     if s.EVIDENCE_TABLE in v.t:
         last_day = v.month_ends()[_DAY][-1]
         v.flag(
@@ -700,21 +746,30 @@ def _period_start() -> pl.Expr:
 
 
 def _with_indicators(v: _Validator, frame: pl.DataFrame, unit_column: str) -> pl.DataFrame:
-    """Rows with their unit's category, the plan indicator and the unit's weight of it."""
-    carried = v.carried.select(
-        pl.col(s.UNIT_ID).alias(unit_column),
-        s.INDICATOR,
-        _METHOD,
-        _FREQUENCY,
-        _DIRECTION,
-        _WEIGHT,
-        _USES,
-        _NEEDS,
-    )
+    """Rows with their unit's category, the plan indicator and the unit's weight of it.
+
+    The same as joining :attr:`_Validator.carried` on unit and indicator, in steps whose lookup
+    tables are small (units → category; category and indicator → plan indicator; the plan's
+    weight overrides), which is much faster on millions of rows.
+    """
     if _CATEGORY not in frame.columns:
         categories = v.unit_categories.rename({s.UNIT_ID: unit_column})
         frame = frame.join(categories, on=unit_column, how="left", maintain_order="left")
-    return frame.join(carried, on=[unit_column, s.INDICATOR], how="left", maintain_order="left")
+    indicators = v.indicators.select(
+        _CATEGORY, s.INDICATOR, _METHOD, _FREQUENCY, _DIRECTION, _PLAN_WEIGHT, _USES, _NEEDS
+    )
+    rows = frame.join(indicators, on=[_CATEGORY, s.INDICATOR], how="left", maintain_order="left")
+    weight = pl.col(_PLAN_WEIGHT)
+    if not v.weight_overrides.is_empty():
+        overrides = v.weight_overrides.rename({s.UNIT_ID: unit_column, _WEIGHT: _OVERRIDE})
+        rows = rows.join(
+            overrides, on=[unit_column, s.INDICATOR], how="left", maintain_order="left"
+        )
+        weight = pl.coalesce(_OVERRIDE, _PLAN_WEIGHT)
+    carried = pl.col(_METHOD).is_not_null()  # the unit's category has the indicator
+    return rows.with_columns(pl.when(carried).then(weight).alias(_WEIGHT)).drop(
+        _PLAN_WEIGHT, _OVERRIDE, strict=False
+    )
 
 
 def _indicator_of_category(
@@ -738,17 +793,24 @@ def _monthly_rows_complete(v: _Validator, table: str, rows: pl.DataFrame, unit: 
     """A monthly indicator a unit carries needs a row for every month of the run (rules.md §2)."""
     if not v.months:
         return
-    present = (
-        rows.filter(
-            (pl.col(_WEIGHT) > 0)
-            & (pl.col(_FREQUENCY) == MONTHLY_FREQUENCY)
-            & pl.col(s.MONTH).is_not_null()
-        )
-        .select(unit, s.INDICATOR, s.MONTH)
-        .unique()
+    monthly = rows.filter(
+        (pl.col(_WEIGHT) > 0)
+        & (pl.col(_FREQUENCY) == MONTHLY_FREQUENCY)
+        & pl.col(s.MONTH).is_not_null()
+    ).select(unit, s.INDICATOR, s.MONTH)
+    # Count first; list the missing months only for the (few) incomplete unit × indicator pairs.
+    in_run = pl.col(s.MONTH) <= v.months[-1]
+    incomplete = (
+        monthly.group_by(unit, s.INDICATOR)
+        .agg(pl.col(s.MONTH).filter(in_run).n_unique().alias(_COUNT))
+        .filter(pl.col(_COUNT) < len(v.months))
+        .drop(_COUNT)
     )
+    if incomplete.is_empty():
+        return
+    present = monthly.join(incomplete, on=[unit, s.INDICATOR], how="semi").unique()
     months = pl.DataFrame({s.MONTH: list(v.months)}, schema={s.MONTH: pl.Int64})
-    expected = present.select(unit, s.INDICATOR).unique().join(months, how="cross")
+    expected = incomplete.join(months, how="cross")
     missing = expected.join(present, on=[unit, s.INDICATOR, s.MONTH], how="anti").sort(
         unit, s.INDICATOR, s.MONTH
     )
@@ -1083,41 +1145,28 @@ def _records(v: _Validator) -> None:
     )
 
 
-def _held(v: _Validator, frame: pl.DataFrame) -> pl.DataFrame:
-    """Rows of ``frame`` (cadre_id, month, _day) whose cadre holds a post on ``_day``."""
-    a = v.t[s.ASSIGNMENTS].select(s.CADRE_ID, s.START, s.END)
-    return (
-        frame.join(a, on=s.CADRE_ID)
-        .filter(
-            (pl.col(s.START) <= pl.col(_DAY))
-            & (pl.col(s.END).is_null() | (pl.col(s.END) >= pl.col(_DAY)))
-        )
-        .drop(s.START, s.END)
-        .unique()
-    )
+def _month_bit(month: pl.Expr) -> pl.Expr:
+    """Month m (1–12) as the bit ``1 << m`` of a set of months; 0 for anything else."""
+    bits = {m: 1 << m for m in range(1, 13)}
+    return month.replace_strict(bits, default=0, return_dtype=pl.Int64)
 
 
 @_check(s.RECORDS, s.CADRES, s.ASSIGNMENTS)
 def _records_need_a_post(v: _Validator) -> None:
     """A cadre's record needs a post held on the month's last day (rules.md §1)."""
-    known = v.t[s.CADRES][s.CADRE_ID].drop_nulls().implode()
     records = (
         v.t[s.RECORDS]
-        .filter(pl.col(s.CADRE_ID).is_in(known) & pl.col(s.MONTH).is_between(1, 12))
-        .select(
-            s.ROW,
-            s.CADRE_ID,
-            s.MONTH,
-            pl.date(v.year, pl.col(s.MONTH), 1).dt.month_end().alias(_DAY),
-        )
+        .select(s.ROW, s.CADRE_ID, s.MONTH)
+        .filter(pl.col(s.MONTH).is_between(1, 12))
+        .join(v.held_months, on=s.CADRE_ID)  # an unknown cadre is reported by _references
     )
-    missing = records.join(_held(v, records), on=s.ROW, how="anti")
+    day = pl.date(v.year, pl.col(s.MONTH), 1).dt.month_end()
     v.flag(
         s.RECORDS,
-        missing,
-        pl.lit(True),
+        records,
+        (pl.col(_HELD) & _month_bit(pl.col(s.MONTH))) == 0,
         s.CADRE_ID,
-        pl.format("cadre '{}' holds no post on {}", pl.col(s.CADRE_ID), pl.col(_DAY)),
+        pl.format("cadre '{}' holds no post on {}", pl.col(s.CADRE_ID), day),
     )
 
 
@@ -1273,16 +1322,23 @@ def _posts_without_records(v: _Validator) -> None:
     """A post held at a month-end without a record leaves the month unscored (rules.md §1)."""
     if not v.months:
         return
-    cadres = v.t[s.CADRES].select(s.CADRE_ID).drop_nulls().unique()
-    held = _held(v, cadres.join(v.month_ends(), how="cross"))
-    recorded = v.t[s.RECORDS].select(s.CADRE_ID, s.MONTH).drop_nulls().unique()
-    gaps = (
-        held.join(recorded, on=[s.CADRE_ID, s.MONTH], how="anti")
-        .sort(s.CADRE_ID, s.MONTH)
-        .group_by(s.CADRE_ID, maintain_order=True)
-        .agg(month_expr(v.year).str.join(", ").alias(_MONTHS))
+    run = sum(1 << m for m in v.months)  # the run's months as bits, like _month_bit
+    recorded = (
+        v.t[s.RECORDS]
+        .group_by(s.CADRE_ID)
+        .agg(_month_bit(pl.col(s.MONTH)).bitwise_or().alias(_RECORDED))
     )
-    for cadre, months in gaps.iter_rows():
+    gaps = (
+        v.held_months.join(recorded, on=s.CADRE_ID, how="left")
+        .select(
+            s.CADRE_ID,
+            (pl.col(_HELD) & run & ~pl.col(_RECORDED).fill_null(0)).alias(_GAPS),
+        )
+        .filter(pl.col(_GAPS) != 0)
+        .sort(s.CADRE_ID)
+    )
+    for cadre, bits in gaps.iter_rows():
+        months = ", ".join(month_text(v.year, m) for m in v.months if bits & (1 << m))
         v.warnings.append(
             Problem(
                 v.src(s.RECORDS),
