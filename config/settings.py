@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kaohe.plans",
     "kaohe.collection",
     "kaohe.results",
+    "kaohe.api",
 ]
 
 MIDDLEWARE = [
@@ -82,9 +83,10 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [PACKAGE_DIR / "templates"],  # one template tree; APP_DIRS for the admin's
         "APP_DIRS": True,
         "OPTIONS": {
+            "libraries": {"kaohe": "kaohe.web.templatetags"},
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

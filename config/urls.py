@@ -1,4 +1,4 @@
-"""URLs: login/logout (Django's auth views, our templates), the admin, the home page."""
+"""URLs: the pages (kaohe.web; the dashboard is home), login/logout, language, templates, admin."""
 
 from __future__ import annotations
 
@@ -6,20 +6,23 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from kaohe.results import views as results_views
+from kaohe.web.views import overview
 
 admin.site.site_header = "Kaohe 全员绩效考核"
 admin.site.site_title = "Kaohe"
 admin.site.index_title = "管理"
 
 urlpatterns = [
-    path("", results_views.home, name="home"),
+    path("", overview.dashboard, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("collection/", include("kaohe.collection.urls")),
+    path("", include("kaohe.web.urls")),
+    path("api/v1/", include("kaohe.api.urls")),
     path("admin/", admin.site.urls),
 ]

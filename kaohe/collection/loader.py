@@ -10,20 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import polars as pl
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kaohe.accounts.models import User
 from kaohe.collection.exchange import TABLE_MAPS, YEAR_FIELD, TableMap
 from kaohe.collection.frames import db_frame
+from kaohe.results.writers import (
+    CHANGED,
+    CREATED,
+    UTC,
+    field_dtype,
+    frame_insert,
+    frame_update,
+    history_insert,
+)
 
 ID = "id"
-CREATED = "created"  # kept on updated rows, so their history records it
+CREATED_AT = "created"  # kept on updated rows, so their history records it
+UPDATED = "updated"
 OLD = "__old"
 
 
@@ -51,10 +58,8 @@ def tables_upsert(
     year: int,
     user: User | None = None,
     reason: str = "import",
-    batch_size: int | None = None,
 ) -> dict[str, Counts]:
     """Create or update every row of ``frames`` (validated engine frames) by natural key."""
-    size = batch_size or settings.KAOHE_BULK_BATCH_SIZE
     cache: dict[type[models.Model], pl.DataFrame] = {}
     counts: dict[str, Counts] = {}
     for name, tm in TABLE_MAPS.items():
@@ -67,48 +72,61 @@ def tables_upsert(
                 cache[target] = code_ids(target)
             ids[col] = cache[target]
         stored = db_frame(tm, frame, year, ids)
-        counts[name] = _upsert(tm, stored, year=year, user=user, reason=reason, size=size)
+        counts[name] = _upsert(tm, stored, year=year, user=user, reason=reason)
         cache.pop(tm.model, None)  # its codes may have changed
     return counts
 
 
 def _upsert(
-    tm: TableMap, new: pl.DataFrame, *, year: int, user: User | None, reason: str, size: int
+    tm: TableMap, new: pl.DataFrame, *, year: int, user: User | None, reason: str
 ) -> Counts:
+    """Write the rows of ``new`` that are new or differ from the stored ones, with history.
+
+    New rows are inserted (their ids drawn first), changed rows updated by id; both get their
+    simple-history records in bulk. Fields the import does not carry (a unit's ``active``) keep
+    their stored value, and the history of an updated row records it.
+    """
+    model = tm.model
     keys = tm.key_attnames()
     values = [c for c in new.columns if c not in keys]
-    query = tm.model._default_manager.all()
+    kept = [
+        f.attname
+        for f in model._meta.concrete_fields
+        if f.attname not in (ID, CREATED_AT, UPDATED) and f.attname not in new.columns
+    ]
+    query = model._default_manager.all()
     if tm.yearly:
         query = query.filter(**{YEAR_FIELD: year})
-    schema = {ID: pl.Int64(), CREATED: pl.Datetime("us", "UTC"), **dict(new.schema)}
-    rows = query.values_list(ID, CREATED, *new.columns)
+    schema = {ID: pl.Int64(), CREATED_AT: UTC, **dict(new.schema)}
+    schema |= {name: _read_dtype(model, name) for name in kept}
+    rows = query.values_list(ID, CREATED_AT, *new.columns, *kept)
     existing = pl.DataFrame(list(rows), schema=schema, orient="row")
     existing = existing.rename({c: c + OLD for c in values})
     joined = new.join(existing, on=keys, how="left", nulls_equal=True)
     changed = pl.any_horizontal(~pl.col(c).eq_missing(pl.col(c + OLD)) for c in values)
     created = joined.filter(pl.col(ID).is_null()).select(new.columns)
-    updated = joined.filter(pl.col(ID).is_not_null() & changed).select(ID, CREATED, *new.columns)
-    model = tm.model
+    updated = joined.filter(pl.col(ID).is_not_null() & changed).select(
+        ID, CREATED_AT, *new.columns, *kept
+    )
+    now = timezone.now()
     if not created.is_empty():
-        objs = [model(**row) for row in created.iter_rows(named=True)]
-        bulk_create_with_history(
-            objs, model, batch_size=size, default_user=user, default_change_reason=reason
+        written = frame_insert(model=model, frame=created, ids=True, now=now)
+        history_insert(
+            model=model, frame=written, history_type=CREATED, user=user, reason=reason, date=now
         )
     if not updated.is_empty():
-        now = timezone.now()
-        objs = [_with(model(**row), updated=now) for row in updated.iter_rows(named=True)]
-        bulk_update_with_history(
-            objs,
-            model,
-            [*values, "updated"],
-            batch_size=size,
-            default_user=user,
-            default_change_reason=reason,
+        updated = updated.with_columns(pl.lit(now, UTC).alias(UPDATED))
+        frame_update(model=model, frame=updated.select(ID, *values, UPDATED))
+        history_insert(
+            model=model, frame=updated, history_type=CHANGED, user=user, reason=reason, date=now
         )
     return Counts(created.height, updated.height, new.height - created.height - updated.height)
 
 
-def _with(obj: models.Model, **attrs: Any) -> models.Model:
-    for name, value in attrs.items():
-        setattr(obj, name, value)
-    return obj
+def _read_dtype(model: type[models.Model], attname: str) -> pl.DataType:
+    """The polars type of a stored field the exchange format does not carry (``active``)."""
+    field = next(f for f in model._meta.concrete_fields if f.attname == attname)
+    dtype = field_dtype(field)
+    if dtype is None:
+        raise TypeError(f"{model.__name__}.{field.name}: no polars type for this field")
+    return dtype

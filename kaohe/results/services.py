@@ -1,18 +1,17 @@
 """Writes of runs: create, execute (compute and store every result table), dispatch.
 
 A run reads the year's stored data through the adapter, scores it with the engine and stores
-every result table with ``bulk_create`` in one transaction. A run that fails keeps the engine's
-problems (file, row, column, message) as :class:`RunProblem` rows and touches no other run's
-results.
+every result table with the bulk writer (:mod:`kaohe.results.writers`) in one transaction. A run
+that fails keeps the engine's problems (file, row, column, message) as :class:`RunProblem` rows
+and touches no other run's results.
 """
 
 from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Iterable, Iterator
-from itertools import islice
-from typing import TypeVar
+from collections.abc import Mapping
+from typing import Final
 
 import polars as pl
 from django.conf import settings
@@ -26,11 +25,12 @@ from kaohe.engine import DataError, EngineError, PlanError, parse_plan, score
 from kaohe.engine import schema as s
 from kaohe.org.models import Cadre
 from kaohe.plans.models import Plan
-from kaohe.results.adapters import dataset_from_db, result_rows
+from kaohe.results.adapters import dataset_from_db, field_name
 from kaohe.results.models import RESULT_MODELS, Run, RunProblem
+from kaohe.results.writers import frame_insert
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
+RUN_ID: Final = "run_id"
 
 STAGE_READING = "reading the data"
 STAGE_SCORING = "scoring"
@@ -90,7 +90,7 @@ def run_execute(*, run_id: int) -> Run:
         _progress(run, 30, STAGE_SCORING)
         results = score(plan, data)
         _progress(run, 60, STAGE_STORING)
-        _store(run, {name: results[name] for name in s.OUTPUTS})
+        run_results_store(run=run, tables={name: results[name] for name in s.OUTPUTS})
     except EngineError as exc:
         _fail(run, exc)
     except Exception:
@@ -114,28 +114,23 @@ def _progress(run: Run, progress: int, stage: str, **fields: object) -> None:
 
 
 @transaction.atomic
-def _store(run: Run, tables: dict[str, pl.DataFrame]) -> None:
-    size = settings.KAOHE_BULK_BATCH_SIZE
+def run_results_store(*, run: Run, tables: Mapping[str, pl.DataFrame]) -> None:
+    """Store every result table of ``run`` and mark it done, in one transaction; each table is
+    written at once (:func:`kaohe.results.writers.frame_insert`: COPY on PostgreSQL,
+    executemany on SQLite)."""
     counts: dict[str, int] = {}
     for name, frame in tables.items():
-        model = RESULT_MODELS[name]
-        rows = result_rows(run, name, frame)
-        counts[name] = 0
-        for chunk in _chunks(rows, size * 10):
-            model._default_manager.bulk_create(chunk, batch_size=size)
-            counts[name] += len(chunk)
+        rows = frame.rename({c: field_name(c) for c in frame.columns}).with_columns(
+            pl.lit(run.pk, pl.Int64).alias(RUN_ID)
+        )
+        frame_insert(model=RESULT_MODELS[name], frame=rows)
+        counts[name] = frame.height
     run.counts = counts
     run.state = Run.State.DONE
     run.progress, run.stage = 100, STAGE_DONE
     run.finished = timezone.now()
     run.full_clean()
     run.save()
-
-
-def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 @transaction.atomic

@@ -1,0 +1,141 @@
+"""Annual results (年度结果), bottom-rank actions (末尾督考) and training needs (培训需求)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+
+from kaohe.engine import schema as s
+from kaohe.results.models import (
+    AnnualResult,
+    BottomAction,
+    CadreMonthly,
+    QuotaGroup,
+    Run,
+    TrainingNeed,
+)
+from kaohe.web.selectors.common import subject_names
+
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class AnnualFilter:
+    subject_type: str = ""
+    grade: str = ""
+    unit: str = ""
+
+
+def quota_groups(run: Run) -> list[QuotaGroup]:
+    """Quota use per group: graded subjects, quota, candidates, granted (one query)."""
+    return list(QuotaGroup.objects.filter(run=run).order_by("subject_type", "quota_group"))
+
+
+def _annual_query(run: Run, where: AnnualFilter) -> QuerySet[AnnualResult]:
+    """Annual rows with the subject's unit (a team's own; a cadre's unit of its last scored
+    month, read by a correlated subquery on the indexed cadre rows)."""
+    last_unit = (
+        CadreMonthly.objects.filter(run=run, cadre_code=OuterRef("subject_code"))
+        .order_by("-month")
+        .values("unit_code")[:1]
+    )
+    query = AnnualResult.objects.filter(run=run).annotate(unit=Subquery(last_unit))
+    if where.subject_type:
+        query = query.filter(subject_type=where.subject_type)
+    if where.grade:
+        query = query.filter(grade=where.grade)
+    if where.unit:
+        query = query.filter(
+            Q(subject_type=s.SUBJECT_TEAM, subject_code=where.unit)
+            | Q(subject_type=s.SUBJECT_CADRE, unit=where.unit)
+        )
+    return query.order_by("subject_type", "quota_group", "rank", "subject_code")
+
+
+def annual_page(run: Run, where: AnnualFilter, number: int) -> Page[AnnualResult]:
+    """One page of annual results (a count and a page query)."""
+    return Paginator(_annual_query(run, where), PAGE_SIZE).get_page(number)
+
+
+def undetermined(run: Run) -> list[AnnualResult]:
+    """Subjects without a grade (不定等次) and why (one query)."""
+    return list(
+        AnnualResult.objects.filter(run=run, grade=s.UNDETERMINED).order_by(
+            "subject_type", "subject_code"
+        )
+    )
+
+
+def grade_counts(run: Run) -> dict[str, dict[str, int]]:
+    """Subject type → grade → how many (one query)."""
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    rows = (
+        AnnualResult.objects.filter(run=run)
+        .values_list("subject_type", "grade")
+        .annotate(n=Count("id"))
+        .order_by("subject_type", "grade")
+    )
+    for kind, grade, n in rows:
+        counts[kind or ""][grade or ""] = n
+    return dict(counts)
+
+
+def names_of(rows: Iterable[AnnualResult | BottomAction | TrainingNeed]) -> dict[str, str]:
+    """Names of the subjects of result rows (two queries at most)."""
+    pairs = [(r.subject_type or "", r.subject_code or "") for r in rows]
+    return subject_names(pairs)
+
+
+def action_periods(run: Run) -> list[str]:
+    """Periods that have bottom-rank actions, in order (one query)."""
+    periods = BottomAction.objects.filter(run=run).values_list("period", flat=True).distinct()
+    return sorted({p for p in periods if p})
+
+
+def actions(run: Run, period: str, subject_type: str = "") -> list[BottomAction]:
+    """The bottom-rank actions of ``period`` (one query)."""
+    query = BottomAction.objects.filter(run=run, period=period)
+    if subject_type:
+        query = query.filter(subject_type=subject_type)
+    return list(query.order_by("subject_type", "owner", "rank", "subject_code"))
+
+
+@dataclass(frozen=True, slots=True)
+class TagNeed:
+    tag: str
+    form: str
+    counts: dict[str, int]  # subject type → subjects that need it
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def training_summary(run: Run) -> list[TagNeed]:
+    """Weak tags by topic and form with how many subjects of each type need them (one query)."""
+    rows = (
+        TrainingNeed.objects.filter(run=run)
+        .values_list("tag", "form", "subject_type")
+        .annotate(n=Count("id"))
+        .order_by("tag", "form", "subject_type")
+    )
+    needs: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
+    for tag, form, kind, n in rows:
+        needs[(tag or "", form or "")][kind or ""] = n
+    ordered = sorted(needs.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+    return [TagNeed(tag, form, counts) for (tag, form), counts in ordered]
+
+
+def training_page(run: Run, tag: str, form: str, number: int) -> Page[TrainingNeed]:
+    """Who needs training on ``tag`` (and ``form``), weakest first (a count and a page query)."""
+    query = TrainingNeed.objects.filter(run=run)
+    if tag:
+        query = query.filter(tag=tag)
+    if form:
+        query = query.filter(form=form)
+    ordered = query.order_by("tag", "achievement", "subject_type", "subject_code", "period")
+    return Paginator(ordered, PAGE_SIZE).get_page(number)

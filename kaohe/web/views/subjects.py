@@ -1,0 +1,67 @@
+"""One subject's pages: the unit report card (单位成绩单) and the cadre page (干部)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from kaohe.core.periods import month_label
+from kaohe.engine import round_half_up
+from kaohe.engine import schema as s
+from kaohe.web.explanation import data_changed_since
+from kaohe.web.selectors.cadres import cadre_page
+from kaohe.web.selectors.common import run_plan
+from kaohe.web.selectors.units import unit_cadres, unit_card
+from kaohe.web.views.common import page, render_htmx, shown_for
+
+
+def _published(value: float | None) -> float | None:
+    return None if value is None else round_half_up(value, 2)
+
+
+def _rank_chart(year: int, rows: list[dict[str, Any]], score: str) -> dict[str, object]:
+    """Months, published scores and ranks of a subject, for its rank-and-score chart."""
+    return {
+        "months": [month_label(year, r[s.MONTH]) for r in rows],
+        "score": [_published(r[score]) for r in rows],
+        "rank": [r[s.RANK] for r in rows],
+        "text": {"score": _("得分"), "rank": _("名次")},
+    }
+
+
+@page()
+def unit(request: HttpRequest, code: str) -> HttpResponse:
+    """A unit's report card for a month, with the line-by-line explanation of its score."""
+    shown = shown_for(request)
+    context: dict[str, object] = {"shown": shown, "code": code}
+    if shown.run is not None:
+        card = unit_card(shown.run, run_plan(shown.run), code, shown.month)
+        if card is None:
+            raise Http404(code)
+        context |= {
+            "card": card,
+            "cadres": unit_cadres(shown.run, code, shown.month),
+            "changed": data_changed_since(shown.run),
+            "chart": _rank_chart(shown.year, card.months, s.SCORE),
+        }
+    return render(request, "web/unit.html", context)
+
+
+@page()
+def cadre(request: HttpRequest, code: str) -> HttpResponse:
+    """A cadre's months, ranks, periods, year, pay and actions; htmx swaps the explanation."""
+    shown = shown_for(request)
+    context: dict[str, object] = {"shown": shown, "code": code}
+    if shown.run is not None:
+        person = cadre_page(shown.run, run_plan(shown.run), code, shown.month)
+        if person is None:
+            raise Http404(code)
+        context |= {
+            "person": person,
+            "changed": data_changed_since(shown.run),
+            "chart": _rank_chart(shown.year, person.months, s.FINAL),
+        }
+    return render_htmx(request, "web/cadre.html", "web/_cadre_explanation.html", context)
