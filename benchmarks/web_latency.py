@@ -40,6 +40,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from _database import ensure_database
+
 ROOT: Final = Path(__file__).resolve().parents[1]
 PYTHON: Final = sys.executable
 TARGET_P95_MS: Final = 150.0
@@ -109,21 +111,6 @@ def manage(env: dict[str, str], *args: str) -> str:
         text=True,
     )
     return done.stdout
-
-
-def ensure_database(url: str) -> None:
-    """CREATE DATABASE when it does not exist (connecting to the server's ``postgres``)."""
-    import psycopg  # noqa: PLC0415
-    from psycopg import sql  # noqa: PLC0415
-    from psycopg.conninfo import conninfo_to_dict  # noqa: PLC0415
-
-    info = conninfo_to_dict(url)
-    name = str(info.pop("dbname"))
-    with psycopg.connect(**{**info, "dbname": "postgres"}, autocommit=True) as conn:  # type: ignore[arg-type]
-        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if found is None:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"created database {name}")
 
 
 def prepare(args: argparse.Namespace, env: dict[str, str]) -> None:

@@ -33,6 +33,8 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
+from _database import ensure_database
+
 ROOT: Final = Path(__file__).resolve().parents[1]
 YEAR: Final = 2026
 ORG_TABLES: Final = ("units", "sections", "posts", "cadres", "assignments")
@@ -224,6 +226,7 @@ CASES: Final = (
 def report(sqlite: str, postgres: str) -> None:
     found: dict[tuple[str, str], dict[str, Any]] = {}
     urls = {"SQLite": f"sqlite:///{sqlite}", "PostgreSQL": postgres}
+    ensure_database(postgres)
     for case, args in CASES:
         for db, url in urls.items():
             print(f"#### {case} on {db}", flush=True)
