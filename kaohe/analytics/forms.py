@@ -23,7 +23,9 @@ class WhatIfForm(forms.Form):
     def __init__(self, *args: Any, year: int, months: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.year = year
-        self.fields["month"].choices = [(m, f"{year}-{m:02d}") for m in range(1, months + 1)]
+        month = self.fields["month"]
+        assert isinstance(month, forms.TypedChoiceField)
+        month.choices = [(m, f"{year}-{m:02d}") for m in range(1, months + 1)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

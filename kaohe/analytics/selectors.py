@@ -46,15 +46,15 @@ def persistence_list(run: Run, subject_type: str = "") -> list[PersistentSubject
     )
     names = subject_names((t or "", c or "") for t, c, *_rest in rows)
     subjects = [
-        PersistentSubject(t or "", c or "", names.get(c or "", c or ""), m or 0, tm or 0, bm or 0, f or "")
+        PersistentSubject(
+            t or "", c or "", names.get(c or "", c or ""), m or 0, tm or 0, bm or 0, f or ""
+        )
         for t, c, m, tm, bm, f in rows
     ]
     return sorted(subjects, key=lambda p: (-max(p.top_months, p.bottom_months), p.code))
 
 
-def rank_dynamics(
-    run: Run, subjects: list[PersistentSubject]
-) -> dict[str, list[float | None]]:
+def rank_dynamics(run: Run, subjects: list[PersistentSubject]) -> dict[str, list[float | None]]:
     """Per subject (name), its monthly position in its peer group as a percentage: rank ÷ n ×
     100 (1 of 20 → 5.0: at the top; 20 of 20 → 100.0), None in a month without a rank."""
     chosen = subjects[:DYNAMICS_MAX]
@@ -72,10 +72,7 @@ def rank_dynamics(
     ).values_list("unit_code", "month", "rank", "rank_n"):
         if rank and n:
             positions[units[code or ""]][month or 0] = 100 * rank / n
-    return {
-        p.name: [positions[p.name].get(m) for m in months]
-        for p in chosen
-    }
+    return {p.name: [positions[p.name].get(m) for m in months] for p in chosen}
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +100,12 @@ def rater_list(run: Run, kind: str = "") -> list[RaterLine]:
         for k, r, n, mean, std, len_ in rows
     ]
     return sorted(lines, key=lambda x: (-(x.leniency or 0.0), x.kind, x.rater))
+
+
+def rater_kinds(run: Run) -> list[str]:
+    """The kinds of rating the run's rater statistics cover."""
+    kinds = RaterStat.objects.filter(run=run).values_list("kind", flat=True).distinct()
+    return sorted({k for k in kinds if k})
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,9 +197,7 @@ def inflation(run: Run) -> Inflation:
     d_by_month = dict(district.iter_rows())
     district_slope = district.select(_slope(pl.col("month").cast(pl.Float64), pl.col("d"))).item()
     per_unit = (
-        frame.group_by("unit", "month")
-        .agg(pl.col("final").mean().alias("m"))
-        .sort("unit", "month")
+        frame.group_by("unit", "month").agg(pl.col("final").mean().alias("m")).sort("unit", "month")
     )
     names = unit_names(per_unit["unit"].unique().to_list())
     units = []

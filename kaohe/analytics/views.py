@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kaohe.analytics import selectors
+from kaohe.analytics.forms import WhatIfForm
 from kaohe.core.periods import month_label
 from kaohe.engine import round_half_up
 from kaohe.engine import schema as s
@@ -16,7 +17,6 @@ from kaohe.reports.models import ExportJob
 from kaohe.reports.selectors import export_job_get_for_user
 from kaohe.reports.services import export_job_create, export_job_enqueue
 from kaohe.reports.views import allowed, request_user
-from kaohe.analytics.forms import WhatIfForm
 from kaohe.web.views.common import shown_for
 
 
@@ -39,10 +39,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "persistent": persistent,
             "raters": selectors.rater_list(shown.run, kind),
             "kind": kind,
-            "kinds": sorted(
-                set(selectors.RaterStat.objects.filter(run=shown.run).values_list("kind", flat=True))
-                - {None}
-            ),
+            "kinds": selectors.rater_kinds(shown.run),
             "units": selectors.unit_leniency(shown.run),
             "charts": {
                 "months": [month_label(shown.year, m) for m in shown.months],

@@ -79,9 +79,7 @@ def whatif_compare(
         [s.PEER_GROUP],
     )
     changed = cadres.filter(pl.col("change").fill_null(1) != 0)
-    movers = changed.sort(pl.col("change").abs(), s.CADRE_ID, descending=[True, False]).head(
-        MOVERS
-    )
+    movers = changed.sort(pl.col("change").abs(), s.CADRE_ID, descending=[True, False]).head(MOVERS)
     report(85)
     names = unit_names(u for u in units[s.UNIT_ID].to_list() if u)
     people = cadre_names(c for c in movers[s.CADRE_ID].to_list() if c)
@@ -91,9 +89,7 @@ def whatif_compare(
         old = stored_frame(run, "annual").select(*key, s.GRADE)
         new = results["annual"].select(*key, pl.col(s.GRADE).alias(s.GRADE + DRAFT))
         both = old.join(new, on=key, how="full", coalesce=True)
-        grades_changed = both.filter(
-            pl.col(s.GRADE).ne_missing(pl.col(s.GRADE + DRAFT))
-        ).height
+        grades_changed = both.filter(pl.col(s.GRADE).ne_missing(pl.col(s.GRADE + DRAFT))).height
     return {
         "month": month,
         "units": [

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from kaohe.engine import round_half_up
 from kaohe.engine import schema as s
 from kaohe.org.models import Cadre, Unit
+from kaohe.reports.svgchart import Series, line_chart
 from kaohe.results.models import (
     AnnualResult,
     BottomAction,
@@ -31,7 +32,6 @@ from kaohe.results.models import (
     Run,
     UnitMonthly,
 )
-from kaohe.reports.svgchart import Series, line_chart
 from kaohe.web import labels
 
 Progress = Callable[[int], None]
@@ -39,7 +39,7 @@ NOTICE_WORKING_DAYS: Final = 5  # rules.md §12: 公示 for at least 5 working d
 SATURDAY: Final = 5
 
 
-class SubjectNotFound(LookupError):
+class SubjectNotFoundError(LookupError):
     """No stored results for this unit or cadre in the run."""
 
 
@@ -52,7 +52,7 @@ def _months(run: Run) -> list[str]:
 
 
 def _by_month(run: Run, rows: Iterable[tuple[int | None, float | None]]) -> list[float | None]:
-    values = {m: v for m, v in rows}
+    values = dict(rows)
     return [_published(values.get(m)) for m in range(1, (run.months or 0) + 1)]
 
 
@@ -88,7 +88,7 @@ def unit_card_data(run: Run, code: str) -> UnitCardData:
     unit = Unit.objects.filter(code=code).first()
     months = list(UnitMonthly.objects.filter(run=run, unit_code=code).order_by("month"))
     if unit is None or not months:
-        raise SubjectNotFound(code)
+        raise SubjectNotFoundError(code)
     category = months[-1].category or unit.category
     district = (
         UnitMonthly.objects.filter(run=run, category=category)
@@ -119,7 +119,7 @@ def unit_card_data(run: Run, code: str) -> UnitCardData:
             run=run, subject_type=s.SUBJECT_TEAM, subject_code=code
         ).first(),
         grades=dict(grades),
-        score_chart=mark_safe(  # noqa: S308 - built by svgchart, every text escaped
+        score_chart=mark_safe(
             line_chart(
                 _months(run),
                 [
@@ -129,7 +129,7 @@ def unit_card_data(run: Run, code: str) -> UnitCardData:
                 title=_("月度得分"),
             )
         ),
-        rank_chart=mark_safe(  # noqa: S308 - built by svgchart, every text escaped
+        rank_chart=mark_safe(
             line_chart(
                 _months(run),
                 [Series(_("类别内名次"), [float(m.rank) if m.rank else None for m in months])],
@@ -151,7 +151,7 @@ def cadre_card_data(run: Run, code: str) -> CadreCardData:
     cadre = Cadre.objects.filter(code=code).first()
     months = list(CadreMonthly.objects.filter(run=run, cadre_code=code).order_by("month"))
     if cadre is None or not months:
-        raise SubjectNotFound(code)
+        raise SubjectNotFoundError(code)
     unit_code = months[-1].unit_code or ""
     unit_mean = (
         CadreMonthly.objects.filter(run=run, unit_code=unit_code)
@@ -160,7 +160,8 @@ def cadre_card_data(run: Run, code: str) -> CadreCardData:
         .order_by("month")
         .values_list("month", "mean")
     )
-    cents = sum(PayShare.objects.filter(run=run, cadre_code=code).values_list("cents", flat=True))
+    paid = PayShare.objects.filter(run=run, cadre_code=code).values_list("cents", flat=True)
+    cents = sum(c or 0 for c in paid)
     return CadreCardData(
         code=code,
         name=cadre.name,
@@ -182,7 +183,7 @@ def cadre_card_data(run: Run, code: str) -> CadreCardData:
                 run=run, subject_type=s.SUBJECT_CADRE, subject_code=code
             ).order_by("period")
         ),
-        score_chart=mark_safe(  # noqa: S308 - built by svgchart, every text escaped
+        score_chart=mark_safe(
             line_chart(
                 _months(run),
                 [
@@ -192,7 +193,7 @@ def cadre_card_data(run: Run, code: str) -> CadreCardData:
                 title=_("月度最终得分"),
             )
         ),
-        rank_chart=mark_safe(  # noqa: S308 - built by svgchart, every text escaped
+        rank_chart=mark_safe(
             line_chart(
                 _months(run),
                 [Series(_("名次"), [float(m.rank) if m.rank else None for m in months])],
@@ -214,21 +215,25 @@ def pdf_render(template: str, context: dict[str, Any]) -> bytes:
 
 
 def unit_card_pdf(run: Run, code: str) -> bytes:
-    return pdf_render("reports/pdf/unit_card.html", {"run": run, "cards": [unit_card_data(run, code)]})
+    return pdf_render(
+        "reports/pdf/unit_card.html", {"run": run, "cards": [unit_card_data(run, code)]}
+    )
 
 
 def cadre_card_pdf(run: Run, code: str) -> bytes:
-    return pdf_render("reports/pdf/cadre_card.html", {"run": run, "card": cadre_card_data(run, code)})
+    return pdf_render(
+        "reports/pdf/cadre_card.html", {"run": run, "card": cadre_card_data(run, code)}
+    )
 
 
 def unit_cards_pdf(run: Run, progress: Progress) -> bytes:
     """Every unit's card in one PDF, in unit-code order, each from a new page."""
     codes = sorted(
-        set(UnitMonthly.objects.filter(run=run).values_list("unit_code", flat=True)) - {None}
+        {c for c in UnitMonthly.objects.filter(run=run).values_list("unit_code", flat=True) if c}
     )
     cards = []
     for done, code in enumerate(codes, start=1):
-        cards.append(unit_card_data(run, code or ""))
+        cards.append(unit_card_data(run, code))
         progress(5 + 60 * done // max(len(codes), 1))
     return pdf_render("reports/pdf/unit_card.html", {"run": run, "cards": cards})
 

@@ -61,9 +61,7 @@ class ExportJob(TimeStamped):
         verbose_name = _("导出任务")
         verbose_name_plural = _("导出任务")
         ordering = ("-created", "-id")
-        indexes = (
-            models.Index(fields=("created_by", "-created"), name="reports_exportjob_user"),
-        )
+        indexes = (models.Index(fields=("created_by", "-created"), name="reports_exportjob_user"),)
         constraints = (
             models.CheckConstraint(
                 condition=models.Q(progress__lte=100), name="reports_exportjob_progress_range"

@@ -8,25 +8,24 @@ assessment office or a superuser). When unit-scoped roles arrive, only these bod
 from __future__ import annotations
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, PermissionsMixin
 
 from kaohe.accounts.roles import OFFICE, VIEW_RESULTS
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = AbstractBaseUser | AnonymousUser  # what request.user is
 
 
 def _is_office(user: AnyUser) -> bool:
-    if not user.is_authenticated:
+    if not user.is_authenticated or not isinstance(user, PermissionsMixin):
         return False
-    if getattr(user, "is_superuser", False):
-        return True
-    groups = getattr(user, "groups", None)
-    return bool(groups is not None and groups.filter(name=OFFICE).exists())
+    return user.is_superuser or user.groups.filter(name=OFFICE).exists()
 
 
 def can_read_results(user: AnyUser) -> bool:
     """Results pages, a unit's or a cadre's printed card, the ranking and annual workbooks."""
-    return bool(user.is_authenticated and user.has_perm(VIEW_RESULTS))
+    return (
+        user.is_authenticated and isinstance(user, PermissionsMixin) and user.has_perm(VIEW_RESULTS)
+    )
 
 
 def can_export_district(user: AnyUser) -> bool:

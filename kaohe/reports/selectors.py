@@ -12,9 +12,11 @@ RECENT = 50
 
 def export_job_list_for_user(*, user: User) -> QuerySet[ExportJob]:
     """The user's own jobs, newest first (the latest ``RECENT``)."""
-    return ExportJob.objects.filter(created_by=user).select_related("run").order_by(
-        "-created", "-id"
-    )[:RECENT]
+    return (
+        ExportJob.objects.filter(created_by=user)
+        .select_related("run")
+        .order_by("-created", "-id")[:RECENT]
+    )
 
 
 def export_job_get_for_user(*, user: User, job_id: int) -> ExportJob | None:

@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 from kaohe.accounts.models import User
 from kaohe.analytics.whatif import whatif_compare
 from kaohe.engine import DataError, EngineError, PlanError
-from kaohe.results.models import CadreMonthly, Run
 from kaohe.reports import documents, sheets
 from kaohe.reports.models import ExportJob
+from kaohe.results.models import CadreMonthly, Run
 
 logger = logging.getLogger(__name__)
 XLSX: Final = "xlsx"
@@ -130,7 +130,11 @@ def _make(job: ExportJob) -> None:
         _finish(job, ContentFile(pdf), _name(job, "pdf"))
         return
     if kind == ExportJob.Kind.CADRE_CARDS:
-        _finish(job, ContentFile(_cadre_cards_zip(run, params.get("unit", ""), report)), _name(job, "zip"))
+        _finish(
+            job,
+            ContentFile(_cadre_cards_zip(run, params.get("unit", ""), report)),
+            _name(job, "zip"),
+        )
         return
     if kind == ExportJob.Kind.NOTICE:
         start = dt.date.fromisoformat(params.get("start") or timezone.localdate().isoformat())
@@ -145,14 +149,12 @@ def _cadre_cards_zip(run: Run, unit: str, report: Any) -> bytes:
     query = CadreMonthly.objects.filter(run=run)
     if unit:
         query = query.filter(unit_code=unit)
-    codes = sorted(set(query.values_list("cadre_code", flat=True)) - {None})
+    codes = sorted({c for c in query.values_list("cadre_code", flat=True) if c})
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for done, code in enumerate(codes, start=1):
-            data = documents.cadre_card_data(run, code or "")
-            pdf = documents.pdf_render(
-                "reports/pdf/cadre_card.html", {"run": run, "card": data}
-            )
+            data = documents.cadre_card_data(run, code)
+            pdf = documents.pdf_render("reports/pdf/cadre_card.html", {"run": run, "card": data})
             archive.writestr(f"{data.code}-{data.name}.pdf", pdf)
             report(5 + 90 * done // max(len(codes), 1))
     return buffer.getvalue()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.core.periods import month_label
 from kaohe.engine import schema as s
+from kaohe.reports.workbook import Column, Sheet, sheet_write, workbook_open
 from kaohe.results.models import (
     AnnualResult,
     CadreMonthly,
@@ -25,7 +26,6 @@ from kaohe.results.models import (
     Run,
     UnitMonthly,
 )
-from kaohe.reports.workbook import Column, Sheet, sheet_write, workbook_open
 from kaohe.web import labels
 from kaohe.web.selectors.common import cadre_names, run_plan, unit_names
 from kaohe.web.selectors.ranking import category_ranking
@@ -45,6 +45,14 @@ def _run_line(run: Run) -> str:
         "months": run.months,
         "version": run.engine_version or "—",
     }
+
+
+def _month_columns(months: Iterable[int]) -> list[Column]:
+    """Score and rank of each month under the month's merged header."""
+    columns = []
+    for m in months:
+        columns += [Column(_("得分"), 8, "score", f"{m}月"), Column(_("名次"), 7, "int", f"{m}月")]
+    return columns
 
 
 def ranking_workbook(run: Run, month: int, target: Target) -> None:
@@ -115,11 +123,7 @@ def ranking_workbook(run: Run, month: int, target: Target) -> None:
                     columns=(
                         Column(_("单位编号"), 10),
                         Column(_("单位名称"), 22),
-                        *(
-                            Column(title, 8 if kind == "int" else 9, kind, f"{m}月")
-                            for m in months
-                            for title, kind in ((_("得分"), "score"), (_("名次"), "int"))
-                        ),
+                        *_month_columns(months),
                     ),
                     rows=(
                         (
@@ -201,11 +205,7 @@ def scores_workbook(
                     Column(_("单位"), 18),
                     Column(_("干部编号"), 11),
                     Column(_("姓名"), 9),
-                    *(
-                        Column(title, 7 if kind == "int" else 8, kind, f"{m}月")
-                        for m in numbers
-                        for title, kind in ((_("得分"), "score"), (_("名次"), "int"))
-                    ),
+                    *_month_columns(numbers),
                     Column(_("得分"), 9, "score", _("年度")),
                     Column(_("等次"), 9, "text", _("年度")),
                 ),

@@ -126,17 +126,14 @@ def line_chart(
         if len(segment) > 1:
             parts.append(_polyline(segment, color))
         legend_x = LEFT + 8 + n * 150
-        parts.append(
-            f'<rect x="{legend_x}" y="{TOP - 14}" width="10" height="3" fill="{color}"/>'
-        )
+        parts.append(f'<rect x="{legend_x}" y="{TOP - 14}" width="10" height="3" fill="{color}"/>')
         parts.append(_text(legend_x + 14, TOP - 10, line.name, anchor="start", size=9))
     return _svg(parts, title)
 
 
 def _polyline(points: list[str], color: str) -> str:
     return (
-        f'<polyline points="{" ".join(points)}" fill="none" stroke="{color}" '
-        'stroke-width="1.6"/>'
+        f'<polyline points="{" ".join(points)}" fill="none" stroke="{color}" stroke-width="1.6"/>'
     )
 
 
@@ -147,7 +144,7 @@ def bar_chart(
     present = [v for v in values if v is not None]
     if not present:
         return _svg([_text(WIDTH / 2, HEIGHT / 2, title or "—")], title)
-    low, high, step = _nice(min(0.0, min(present)), max(present))
+    low, high, step = _nice(min(0.0, *present), max(present))
     parts, plot_w, plot_h = _frame(labels, low, high, step, title, inverted=False)
     slot = plot_w / max(len(labels), 1)
     for i, v in enumerate(values):

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,7 @@ from kaohe.web.views.common import shown_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PDF = "application/pdf"
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def allowed(predicate: Callable[[Any], bool]) -> Callable[[View], View]:
@@ -32,7 +32,7 @@ def allowed(predicate: Callable[[Any], bool]) -> Callable[[View], View]:
 
     def decorate(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not predicate(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -62,7 +62,7 @@ def _xlsx(build: Callable[[io.BytesIO], object], filename: str) -> FileResponse:
 
 
 @allowed(predicates.can_read_results)
-def ranking_xlsx(request: HttpRequest) -> HttpResponse:
+def ranking_xlsx(request: HttpRequest) -> HttpResponseBase:
     """Every category's ranking of a month, and every month side by side."""
     run = _run(request)
     month = shown_for(request).month
@@ -72,13 +72,13 @@ def ranking_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @allowed(predicates.can_read_results)
-def annual_xlsx(request: HttpRequest) -> HttpResponse:
+def annual_xlsx(request: HttpRequest) -> HttpResponseBase:
     run = _run(request)
     return _xlsx(lambda b: sheets.annual_workbook(run, b), f"annual-{run.year}.xlsx")
 
 
 @allowed(predicates.can_read_results)
-def unit_scores_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+def unit_scores_xlsx(request: HttpRequest, code: str) -> HttpResponseBase:
     """A unit's cadre score sheet."""
     run = _run(request)
     return _xlsx(
@@ -87,21 +87,21 @@ def unit_scores_xlsx(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @allowed(predicates.can_read_results)
-def unit_pdf(request: HttpRequest, code: str) -> HttpResponse:
+def unit_pdf(request: HttpRequest, code: str) -> HttpResponseBase:
     run = _run(request)
     try:
         pdf = documents.unit_card_pdf(run, code)
-    except documents.SubjectNotFound as exc:
+    except documents.SubjectNotFoundError as exc:
         raise Http404(code) from exc
     return _download(pdf, f"unit-{code}-{run.year}.pdf", PDF)
 
 
 @allowed(predicates.can_read_results)
-def cadre_pdf(request: HttpRequest, code: str) -> HttpResponse:
+def cadre_pdf(request: HttpRequest, code: str) -> HttpResponseBase:
     run = _run(request)
     try:
         pdf = documents.cadre_card_pdf(run, code)
-    except documents.SubjectNotFound as exc:
+    except documents.SubjectNotFoundError as exc:
         raise Http404(code) from exc
     return _download(pdf, f"cadre-{code}-{run.year}.pdf", PDF)
 
@@ -155,10 +155,8 @@ def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 @allowed(predicates.can_read_results)
-def job_file(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_file(request: HttpRequest, job_id: int) -> HttpResponseBase:
     job = _job(request, job_id)
     if job.state != ExportJob.State.DONE or not job.file:
         raise Http404(job_id)
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)
-
-

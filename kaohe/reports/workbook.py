@@ -102,7 +102,7 @@ def workbook_open(target: Path | io.BytesIO, *, big: bool = False) -> Iterator[W
     elif isinstance(target, io.BytesIO):
         options["in_memory"] = True
     book = xlsxwriter.Workbook(target, options)
-    book.formats_cache = _Formats(book)  # type: ignore[attr-defined]  # one set per workbook
+    book.formats_cache = _Formats(book)  # one set per workbook
     try:
         yield book
     finally:
@@ -121,7 +121,7 @@ def _value(column: Column, value: Any) -> Any:
 
 def sheet_write(book: Workbook, sheet: Sheet) -> int:
     """Add ``sheet`` to ``book``; the number of data rows written."""
-    formats: _Formats = book.formats_cache  # type: ignore[attr-defined]
+    formats: _Formats = book.formats_cache
     ws: Worksheet = book.add_worksheet(sheet_name(sheet.name))
     columns = sheet.columns
     last = len(columns) - 1
