@@ -35,7 +35,14 @@ from kaohe.reports import svgchart
 from kaohe.reports.documents import working_days_after
 from kaohe.reports.models import ExportJob
 from kaohe.reports.workbook import Column, Sheet, sheet_write, workbook_open
-from kaohe.results.models import RESULT_MODELS, AnnualResult, CadreMonthly, Run, UnitMonthly
+from kaohe.results.models import (
+    RESULT_MODELS,
+    AnnualResult,
+    CadreMonthly,
+    PayShare,
+    Run,
+    UnitMonthly,
+)
 from kaohe.results.services import run_create, run_execute
 from tests.web.conftest import YEAR, demo_frames
 
@@ -323,6 +330,27 @@ def test_a_district_score_sheet_runs_in_the_background_with_progress(
     assert "A3:A4" in {str(r) for r in ws.merged_cells.ranges}
     # another user sees neither the job nor its file
     assert _client("cadre").get(f"/reports/jobs/{job.pk}/file/").status_code == 404
+
+
+def test_the_pay_sheet_gives_every_share_to_the_cent(
+    demo: Demo, office: Client, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    job = _start(office, django_capture_on_commit_callbacks, kind="pay")
+    assert job.state == ExportJob.State.DONE, job.error
+    rows = _rows(_get(office, f"/reports/jobs/{job.pk}/file/"), "绩效工资")
+    months = demo.run.months or 0
+    assert rows[2][3] == "月度金额" and rows[3][3] == "1月"
+    data = [r for r in rows[4:] if r[1]]
+    shares = PayShare.objects.filter(run=demo.run)
+    assert len(data) == len({(p.unit_code, p.cadre_code) for p in shares})
+    one = shares.order_by("cadre_code", "month").first()
+    assert one is not None
+    line = next(r for r in data if r[1] == one.cadre_code)
+    assert line[2 + (one.month or 0)] == float(one.amount or "")
+    # each row's total is its months' sum, and all rows hold exactly the stored cents
+    for r in data:
+        assert round(sum(v for v in r[3 : 3 + months] if v != "") * 100) == round(r[-1] * 100)
+    assert round(sum(r[-1] for r in data) * 100) == sum(p.cents or 0 for p in shares)
 
 
 def test_a_job_in_progress_is_polled_until_done(demo: Demo, office: Client) -> None:
