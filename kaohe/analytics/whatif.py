@@ -11,6 +11,7 @@ from typing import Any, Final
 
 import polars as pl
 
+from kaohe.collection.frames import canonical_checksum
 from kaohe.engine import Plan, PlanError, PlanIssue, parse_plan, score
 from kaohe.engine import schema as s
 from kaohe.engine.numbers import round_half_up
@@ -53,13 +54,16 @@ def _compare(
 def whatif_compare(
     run: Run, plan_text: str, month: int, progress: Progress | None = None
 ) -> dict[str, Any]:
-    """Score run's year through ``month`` under the draft plan; units' and cadres' published and
-    draft score and rank of ``month`` (change: places gained under the draft) and how many annual
-    grades would differ. Raises PlanError or DataError (nothing stored either way)."""
+    """Score the run's months of stored data under the draft plan: units' and cadres' published
+    and draft score and rank of ``month`` (change: places gained under the draft), how many annual
+    grades would differ, and whether the stored data changed since the run (its input checksum).
+    Raises PlanError or DataError (nothing stored either way)."""
     report = progress or (lambda _p: None)
     plan = draft_plan_parse(plan_text, run.year)
     report(10)
-    data = dataset_from_db(run.year, plan, through_month=min(month, run.months or month))
+    data = dataset_from_db(run.year, plan, through_month=run.months)
+    # the stored data may have changed since the run: the comparison says so
+    data_changed = canonical_checksum(data.tables, data.months) != run.input_checksum
     report(30)
     results = score(plan, data)
     report(70)
@@ -83,13 +87,11 @@ def whatif_compare(
     report(85)
     names = unit_names(u for u in units[s.UNIT_ID].to_list() if u)
     people = cadre_names(c for c in movers[s.CADRE_ID].to_list() if c)
-    grades_changed = 0
-    if month == (run.months or 0):
-        key = [s.SUBJECT_TYPE, s.SUBJECT_ID]
-        old = stored_frame(run, "annual").select(*key, s.GRADE)
-        new = results["annual"].select(*key, pl.col(s.GRADE).alias(s.GRADE + DRAFT))
-        both = old.join(new, on=key, how="full", coalesce=True)
-        grades_changed = both.filter(pl.col(s.GRADE).ne_missing(pl.col(s.GRADE + DRAFT))).height
+    key = [s.SUBJECT_TYPE, s.SUBJECT_ID]
+    old = stored_frame(run, "annual").select(*key, s.GRADE)
+    new = results["annual"].select(*key, pl.col(s.GRADE).alias(s.GRADE + DRAFT))
+    both = old.join(new, on=key, how="full", coalesce=True)
+    grades_changed = both.filter(pl.col(s.GRADE).ne_missing(pl.col(s.GRADE + DRAFT))).height
     return {
         "month": month,
         "units": [
@@ -121,6 +123,7 @@ def whatif_compare(
             }
             for r in movers.iter_rows(named=True)
         ],
-        "grades_compared": month == (run.months or 0),
+        "grades_compared": both.height,
         "grades_changed": grades_changed,
+        "data_changed": data_changed,
     }

@@ -84,7 +84,26 @@ class CadreCardData:
     rank_chart: SafeString
 
 
-def unit_card_data(run: Run, code: str) -> UnitCardData:
+def unit_cadre_grades(run: Run) -> dict[str, dict[str, int]]:
+    """Per unit, how many of its cadres (by their unit of their last scored month) got each
+    grade (two queries)."""
+    last_unit = _cadre_units(run)
+    grades: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    rows = AnnualResult.objects.filter(run=run, subject_type=s.SUBJECT_CADRE).values_list(
+        "subject_code", "grade"
+    )
+    for cadre, grade in rows:
+        unit = last_unit.get(cadre or "")
+        if unit and grade:
+            grades[unit][str(labels.label("grade", grade))] += 1
+    return {unit: dict(counts) for unit, counts in grades.items()}
+
+
+def unit_card_data(
+    run: Run, code: str, *, cadre_grades: dict[str, dict[str, int]] | None = None
+) -> UnitCardData:
+    """What a unit's annual card shows (``cadre_grades``: :func:`unit_cadre_grades`, computed
+    once when many cards are made)."""
     unit = Unit.objects.filter(code=code).first()
     months = list(UnitMonthly.objects.filter(run=run, unit_code=code).order_by("month"))
     if unit is None or not months:
@@ -97,13 +116,7 @@ def unit_card_data(run: Run, code: str) -> UnitCardData:
         .order_by("month")
         .values_list("month", "mean")
     )
-    last_unit = _cadre_units(run)
-    grades: dict[str, int] = defaultdict(int)
-    for cadre, grade in AnnualResult.objects.filter(
-        run=run, subject_type=s.SUBJECT_CADRE
-    ).values_list("subject_code", "grade"):
-        if last_unit.get(cadre or "") == code and grade:
-            grades[str(labels.label("grade", grade))] += 1
+    grades = (cadre_grades if cadre_grades is not None else unit_cadre_grades(run)).get(code, {})
     own = _by_month(run, ((m.month, m.score) for m in months))
     return UnitCardData(
         code=code,
@@ -118,7 +131,7 @@ def unit_card_data(run: Run, code: str) -> UnitCardData:
         team=AnnualResult.objects.filter(
             run=run, subject_type=s.SUBJECT_TEAM, subject_code=code
         ).first(),
-        grades=dict(grades),
+        grades=grades,
         score_chart=mark_safe(
             line_chart(
                 _months(run),
@@ -232,8 +245,9 @@ def unit_cards_pdf(run: Run, progress: Progress) -> bytes:
         {c for c in UnitMonthly.objects.filter(run=run).values_list("unit_code", flat=True) if c}
     )
     cards = []
+    grades = unit_cadre_grades(run)
     for done, code in enumerate(codes, start=1):
-        cards.append(unit_card_data(run, code))
+        cards.append(unit_card_data(run, code, cadre_grades=grades))
         progress(5 + 60 * done // max(len(codes), 1))
     return pdf_render("reports/pdf/unit_card.html", {"run": run, "cards": cards})
 

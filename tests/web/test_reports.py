@@ -32,7 +32,7 @@ from kaohe.org.models import Cadre, Unit
 from kaohe.plans.models import Plan
 from kaohe.plans.services import plan_save
 from kaohe.reports import svgchart
-from kaohe.reports.documents import working_days_after
+from kaohe.reports.documents import unit_cadre_grades, working_days_after
 from kaohe.reports.models import ExportJob
 from kaohe.reports.workbook import Column, Sheet, sheet_write, workbook_open
 from kaohe.results.models import (
@@ -282,6 +282,14 @@ def test_the_cadre_card_prints_the_year_and_grade(
     assert f"{round_half_up(annual.score or 0.0, 2):.2f}" in text
 
 
+def test_a_units_card_counts_its_cadres_grades(demo: Demo) -> None:
+    grades = unit_cadre_grades(demo.run)
+    graded = AnnualResult.objects.filter(run=demo.run, subject_type=s.SUBJECT_CADRE)
+    assert sum(sum(c.values()) for c in grades.values()) == graded.exclude(grade="").count()
+    excellent = graded.filter(grade="优秀").count()
+    assert sum(c.get("优秀", 0) for c in grades.values()) == excellent
+
+
 def test_a_card_of_an_unknown_subject_is_not_found(demo: Demo, office: Client) -> None:
     assert office.get(f"/reports/units/NOPE/card.pdf?year={YEAR}").status_code == 404
 
@@ -472,6 +480,8 @@ def test_what_if_reverses_a_ranking_and_leaves_the_published_results_alone(
     assert units["U001"]["change"] == 1
     assert units["U002"]["change"] == -1
     assert units["U001"]["draft_score"] == round_half_up(u1.raw or 0.0, 2)
+    assert job.result["data_changed"] is False
+    assert job.result["grades_compared"] == AnnualResult.objects.filter(run=run).count()
     page = office.get(f"/analytics/whatif/{job.pk}/").content.decode()
     assert 'data-unit="U001"' in page
     assert _counts(run) == before
