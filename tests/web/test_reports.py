@@ -347,7 +347,8 @@ def test_the_pay_sheet_gives_every_share_to_the_cent(
     assert job.state == ExportJob.State.DONE, job.error
     rows = _rows(_get(office, f"/reports/jobs/{job.pk}/file/"), "绩效工资")
     months = demo.run.months or 0
-    assert rows[2][3] == "月度金额" and rows[3][3] == "1月"
+    assert rows[2][3] == "月度金额"
+    assert rows[3][3] == "1月"
     data = [r for r in rows[4:] if r[1]]
     shares = PayShare.objects.filter(run=demo.run)
     assert len(data) == len({(p.unit_code, p.cadre_code) for p in shares})
