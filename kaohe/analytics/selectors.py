@@ -20,6 +20,7 @@ from kaohe.web.selectors.common import subject_names, unit_names
 
 DEMOCRATIC_GROUP: Final = "democratic_group"  # ratings by ballot group, not by a person
 DYNAMICS_MAX: Final = 12  # subjects drawn in one rank-dynamics chart
+RATERS_EACH_END: Final = 50  # raters shown at each end (most lenient, most severe)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,12 @@ def rater_kinds(run: Run) -> list[str]:
     """The kinds of rating the run's rater statistics cover."""
     kinds = RaterStat.objects.filter(run=run).values_list("kind", flat=True).distinct()
     return sorted({k for k in kinds if k})
+
+
+def rater_extremes(lines: list[RaterLine], each: int = RATERS_EACH_END) -> list[RaterLine]:
+    """The ``each`` most lenient and ``each`` most severe of ``lines`` (sorted most lenient
+    first), or all of them when there are no more than twice ``each``."""
+    return lines if len(lines) <= 2 * each else lines[:each] + lines[-each:]
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,10 +34,12 @@ def overview(request: HttpRequest) -> HttpResponse:
         persistent = selectors.persistence_list(shown.run, subject_type)
         dynamics = selectors.rank_dynamics(shown.run, persistent)
         kind = request.GET.get("kind", "")
+        raters = selectors.rater_list(shown.run, kind)
         context |= {
             "subject_type": subject_type,
             "persistent": persistent,
-            "raters": selectors.rater_list(shown.run, kind),
+            "raters": selectors.rater_extremes(raters),
+            "rater_total": len(raters),
             "kind": kind,
             "kinds": selectors.rater_kinds(shown.run),
             "units": selectors.unit_leniency(shown.run),

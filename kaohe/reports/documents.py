@@ -278,6 +278,7 @@ def notice_groups(run: Run) -> list[NoticeGroup]:
     cadres = dict(Cadre.objects.values_list("code", "name"))
     last_unit = _cadre_units(run)
     groups = []
+    team = _("领导班子")
     for kind, title in (
         (s.SUBJECT_TEAM, _("领导班子")),
         (s.SUBJECT_CADRE, _("干部")),
@@ -288,7 +289,7 @@ def notice_groups(run: Run) -> list[NoticeGroup]:
                 continue
             code = r.subject_code or ""
             unit = code if kind == s.SUBJECT_TEAM else last_unit.get(code, "")
-            name = units.get(code, code) if kind == s.SUBJECT_TEAM else cadres.get(code, code)
+            name = team if kind == s.SUBJECT_TEAM else cadres.get(code, code)
             lines.append((order.get(r.grade or "", 99), units.get(unit, unit), code, name, r.grade))
         lines.sort()
         groups.append(

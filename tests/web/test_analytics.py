@@ -126,6 +126,12 @@ def test_unit_leniency_pools_its_raters_by_ratings(run: Run) -> None:
     assert [r.rater for r in selectors.rater_list(run)] == ["a1", "leaders", "a2", "b1"]
 
 
+def test_only_the_ends_of_a_long_rater_list_are_shown(run: Run) -> None:
+    lines = selectors.rater_list(run)  # a1 +3, leaders +0.5, a2 −1, b1 −2
+    assert selectors.rater_extremes(lines, each=2) == lines
+    assert [r.rater for r in selectors.rater_extremes(lines, each=1)] == ["a1", "b1"]
+
+
 def test_inflation_compares_each_units_trend_with_the_districts(run: Run) -> None:
     trend = selectors.inflation(run)
     # district means: m1 (80+82+80+90)/4 = 83, m2 (84+86+80+90)/4 = 85, m3 (88+90+82+88)/4 = 87

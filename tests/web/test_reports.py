@@ -425,6 +425,15 @@ def test_cadre_cards_of_a_unit_come_as_a_zip(
     assert all(archive.read(n).startswith(b"%PDF") for n in archive.namelist())
 
 
+def test_an_export_of_an_unknown_unit_is_refused_and_starts_nothing(
+    demo: Demo, office: Client
+) -> None:
+    response = office.post(f"/reports/?year={YEAR}", {"kind": "scores", "unit": "U999"})
+    assert response.status_code == 400
+    assert "没有编号为 U999 的单位" in response.content.decode()
+    assert not ExportJob.objects.exists()
+
+
 def test_only_the_office_starts_district_exports(demo: Demo, db: None) -> None:
     cadre = _client("cadre")
     assert cadre.get("/reports/").status_code == 200
