@@ -18,6 +18,7 @@ from typing import Any
 import openpyxl  # type: ignore[import-untyped]
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from pytest_django import DjangoDbBlocker
 from python_calamine import CalamineWorkbook
@@ -510,6 +511,27 @@ def test_a_bad_draft_plan_is_refused_with_its_path_and_starts_nothing(
     assert response.status_code == 400
     assert "coefficient.lo" in response.content.decode()
     assert not ExportJob.objects.exists()
+
+
+def test_an_uploaded_draft_is_read_and_a_file_that_is_not_text_refused(
+    demo: Demo, office: Client, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    url = f"/analytics/whatif/?year={YEAR}"
+    binary = SimpleUploadedFile("草案.yaml", b"\xff\xfe\x00bad")
+    response = office.post(url, {"month": MONTH, "plan_file": binary})
+    assert response.status_code == 400
+    assert "草案.yaml 不是 UTF-8 编码的文本" in response.content.decode()
+    assert not ExportJob.objects.exists()
+    # the stored plan itself, uploaded: nothing changes rank
+    same = SimpleUploadedFile("plan.yaml", demo.run.plan_snapshot.encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = office.post(url, {"month": MONTH, "plan_file": same, "plan_text": "ignored"})
+    assert response.status_code == 302
+    job = ExportJob.objects.get()
+    assert job.state == ExportJob.State.DONE, job.error
+    assert job.result["cadres_changed"] == 0
+    assert job.result["grades_changed"] == 0
+    assert all(u["change"] == 0 for u in job.result["units"])
 
 
 def test_what_if_needs_the_office(demo: Demo, db: None) -> None:
