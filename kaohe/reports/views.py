@@ -150,8 +150,13 @@ def _job(request: HttpRequest, job_id: int) -> ExportJob:
 
 @allowed(predicates.can_read_results)
 def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
-    """One job's row; htmx polls it while the job works."""
-    return render(request, "reports/_job.html", {"job": _job(request, job_id)})
+    """One job's row; htmx polls it while the job works, and reloads the page once it is done
+    (the what-if page then shows the comparison)."""
+    job = _job(request, job_id)
+    response = render(request, "reports/_job.html", {"job": job})
+    if not job.is_active:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @allowed(predicates.can_read_results)

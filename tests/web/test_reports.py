@@ -339,6 +339,11 @@ def test_a_district_score_sheet_runs_in_the_background_with_progress(
     assert "A3:A4" in {str(r) for r in ws.merged_cells.ranges}
     # another user sees neither the job nor its file
     assert _client("cadre").get(f"/reports/jobs/{job.pk}/file/").status_code == 404
+    # the file goes with its job
+    stored = Path(job.file.path)
+    assert stored.exists()
+    job.delete()
+    assert not stored.exists()
 
 
 def test_the_pay_sheet_gives_every_share_to_the_cent(
@@ -377,7 +382,9 @@ def test_a_job_in_progress_is_polled_until_done(demo: Demo, office: Client) -> N
     assert 'aria-valuenow="40"' in fragment
     job.state, job.progress = ExportJob.State.DONE, 100
     job.save()
-    assert "hx-trigger" not in office.get(f"/reports/jobs/{job.pk}/").content.decode()
+    done = office.get(f"/reports/jobs/{job.pk}/")
+    assert "hx-trigger" not in done.content.decode()
+    assert done["HX-Refresh"] == "true"
 
 
 @needs_poppler
