@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import User
@@ -122,6 +123,10 @@ def exports(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         if shown.run is None:
             form.add_error(None, _("该年度尚无完成的计算。"))
+        elif form.is_valid() and (form.cleaned_data.get("month") or 0) > (shown.run.months or 0):
+            form.add_error(
+                "month", _("该计算批次只计算到 %(months)s 月") % {"months": shown.run.months}
+            )
         elif form.is_valid():
             job = export_job_create(
                 user=request_user(request),
@@ -130,7 +135,7 @@ def exports(request: HttpRequest) -> HttpResponse:
                 params=form.params(),
             )
             export_job_enqueue(job=job)
-            return redirect("reports:exports")
+            return redirect(f"{reverse('reports:exports')}?year={shown.year}")
     context = {
         "shown": shown,
         "form": form,

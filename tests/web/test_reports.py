@@ -440,6 +440,11 @@ def test_an_export_of_an_unknown_unit_is_refused_and_starts_nothing(
     assert response.status_code == 400
     assert "没有编号为 U999 的单位" in response.content.decode()
     assert not ExportJob.objects.exists()
+    Run.objects.filter(pk=demo.run.pk).update(months=6)  # as a run through June (rolled back)
+    response = office.post(f"/reports/?year={YEAR}", {"kind": "ranking", "month": 7})
+    assert response.status_code == 400
+    assert "该计算批次只计算到 6 月" in response.content.decode()
+    assert not ExportJob.objects.exists()
 
 
 def test_only_the_office_starts_district_exports(demo: Demo, db: None) -> None:
