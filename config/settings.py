@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "kaohe.collection",
     "kaohe.results",
     "kaohe.api",
+    "kaohe.reports",
+    "kaohe.analytics",
 ]
 
 MIDDLEWARE = [

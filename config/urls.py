@@ -24,5 +24,7 @@ urlpatterns = [
     path("collection/", include("kaohe.collection.urls")),
     path("", include("kaohe.web.urls")),
     path("api/v1/", include("kaohe.api.urls")),
+    path("reports/", include("kaohe.reports.urls")),
+    path("analytics/", include("kaohe.analytics.urls")),
     path("admin/", admin.site.urls),
 ]
