@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kaohe.collection",
     "kaohe.results",
     "kaohe.api",
+    "kaohe.followup",
 ]
 
 MIDDLEWARE = [
