@@ -271,7 +271,7 @@ QUERY_BUDGET = {
     "/ranking/": 7,  # + run, years, both months' rows, names
     f"/units/U001/?month={MONTH}": 18,  # + 5 input and 3 result tables, periods, year, cadres
     "/annual/": 13,  # + quota, grades, count and page, undetermined, names, units
-    "/actions/": 9,  # + periods, rows, names, owners
+    "/actions/": 10,  # + periods, rows, names, owners, follow-up actions
     "/training/": 10,  # + summary, count and page, names
 }
 
