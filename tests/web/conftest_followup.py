@@ -17,6 +17,7 @@ from kaohe.accounts.roles import CADRE, OFFICE, UNIT_HEAD, roles_ensure
 from kaohe.collection.services import data_load, data_reset
 from kaohe.core.demo import demo_plan_text
 from kaohe.engine import schema as s
+from kaohe.followup.models import AnnualClose, FollowUpAction, TrainingCourse
 from kaohe.org.models import Assignment, Cadre
 from kaohe.plans.models import Plan
 from kaohe.plans.services import plan_save
@@ -62,8 +63,6 @@ def district_setup() -> District:
 
 
 def district_teardown() -> None:
-    from kaohe.followup.models import AnnualClose, FollowUpAction, TrainingCourse
-
     AnnualClose.objects.all().delete()
     FollowUpAction.objects.all().delete()
     TrainingCourse.objects.all().delete()

@@ -55,7 +55,7 @@ def test_the_office_closes_the_year_and_sees_quota_use_per_group(district: Distr
     assert undetermined.exists()
     section = page.split('id="undetermined"')[1]
     for row in undetermined:
-        assert row.subject_code in section
+        assert (row.subject_code or "") in section
 
 
 @pytest.mark.django_db
@@ -109,7 +109,8 @@ def test_an_override_beyond_the_quota_is_refused_and_a_freed_place_can_be_given(
     page = _page(office, f"/followup/close/?year={YEAR}")
     row = page.split(f'<tr data-group="{group.quota_group}">')[1].split("</tr>")[0]
     assert 'data-used="1/1"' in row  # 1 granted − 1 taken + 1 given = 1 of 1
-    assert "年内受到诫勉" in page and "复核后认定" in page
+    assert "年内受到诫勉" in page
+    assert "复核后认定" in page
     assert GradeOverride.history.filter(subject_code=other.subject_code).count() == 1
 
 
@@ -145,9 +146,11 @@ def test_a_review_within_30_days_an_appeal_within_15_days_of_its_answer(
     file(cadre, "review", notified + dt.timedelta(days=5))
     review = ReviewRequest.objects.get(kind="review")
     assert review.due_on == notified + dt.timedelta(days=35)
-    assert review.filed_by is not None and review.filed_by.username == "cadre"
+    assert review.filed_by is not None
+    assert review.filed_by.username == "cadre"
     overdue = _page(office, url + "&overdue=1")
-    assert f'id="request-{review.pk}"' in overdue and 'data-overdue="1"' in overdue
+    assert f'id="request-{review.pk}"' in overdue
+    assert 'data-overdue="1"' in overdue
     # a cadre files only for themself
     other = AnnualResult.objects.filter(run=district.run, subject_type=s.SUBJECT_CADRE).exclude(
         subject_code=district.cadre
@@ -168,7 +171,8 @@ def test_a_review_within_30_days_an_appeal_within_15_days_of_its_answer(
     assert cadre.post(f"/followup/reviews/{review.pk}/answer/", answer).status_code == 403
     office.post(f"/followup/reviews/{review.pk}/answer/", answer)
     review.refresh_from_db()
-    assert review.outcome == "upheld" and review.answered_on == today
+    assert review.outcome == "upheld"
+    assert review.answered_on == today
     assert f'id="request-{review.pk}"' not in _page(office, url + "&overdue=1")
     file(cadre, "appeal", today)
     appeal = ReviewRequest.objects.get(kind="appeal")
