@@ -71,7 +71,7 @@ def phone(setup: Any, tmp_path: Path) -> Iterator[Any]:
 def test_a_unit_head_records_a_reminder_talk_on_a_phone(
     setup: tuple[str, District, FollowUpAction], phone: Any, tmp_path: Path
 ) -> None:
-    url, district, action = setup
+    url, _district, action = setup
     page = phone
     page.goto(f"{url}/followup/actions/?year={YEAR}")
     assert "/login/" in page.url

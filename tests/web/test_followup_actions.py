@@ -14,6 +14,8 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django import Settings as SettingsWrapper
 
+from kaohe.accounts.models import User
+from kaohe.accounts.roles import CADRE, roles_ensure
 from kaohe.engine import schema as s
 from kaohe.followup.models import FollowUpAction, FollowUpRecord
 from kaohe.followup.services.actions import actions_from_run, period_step
@@ -132,6 +134,12 @@ def test_the_unit_head_records_what_was_done_with_an_attachment(district: Distri
     assert action.done_on == dt.date(2026, 5, 6)
     download = head.get(f"/followup/records/{saved.pk}/attachment/")
     assert b"".join(download.streaming_content) == PDF  # type: ignore[attr-defined]
+    # the subject may download it too; another reader may not
+    mine = client_of("cadre").get(f"/followup/records/{saved.pk}/attachment/")
+    assert mine.status_code == 200
+    reader = User.objects.create_user(username="reader", password="x")
+    reader.groups.set([roles_ensure()[CADRE]])
+    assert client_of("reader").get(f"/followup/records/{saved.pk}/attachment/").status_code == 403
     # the cadre's page shows the whole ladder with the record
     page = html.unescape(
         client_of("cadre").get(f"/cadres/{district.cadre}/?year={YEAR}").content.decode()

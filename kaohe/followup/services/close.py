@@ -157,10 +157,6 @@ def grade_override_withdraw(*, override: GradeOverride, user: User | None) -> No
     override.delete()
 
 
-def _deadline_text(day: dt.date) -> str:
-    return day.isoformat()
-
-
 @transaction.atomic
 def request_file(
     *,
@@ -184,11 +180,11 @@ def request_file(
         if filed_on < close.notified_on:
             raise FollowupError(
                 _("结果于 %(day)s 通知，复核不能早于通知日期。")
-                % {"day": _deadline_text(close.notified_on)}
+                % {"day": close.notified_on.isoformat()}
             )
         if filed_on > last:
             raise FollowupError(
-                _("复核须在结果通知后 30 日内（%(day)s 前）提出。") % {"day": _deadline_text(last)}
+                _("复核须在结果通知后 30 日内（%(day)s 前）提出。") % {"day": last.isoformat()}
             )
         due = deadlines.review_answer_due(filed_on)
     elif kind == ReviewRequest.Kind.APPEAL:
@@ -200,7 +196,7 @@ def request_file(
         last = deadlines.appeal_filing_last_day(review.answered_on)
         if filed_on < review.answered_on or filed_on > last:
             raise FollowupError(
-                _("申诉须在复核答复后 15 日内（%(day)s 前）提出。") % {"day": _deadline_text(last)}
+                _("申诉须在复核答复后 15 日内（%(day)s 前）提出。") % {"day": last.isoformat()}
             )
         due = deadlines.appeal_answer_due(filed_on)
     else:

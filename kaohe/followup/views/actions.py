@@ -119,6 +119,8 @@ def action(request: HttpRequest, action_id: int) -> HttpResponse:
             "ladder": selectors.ladder(row.subject_type, row.subject_code),
             "today": timezone.localdate(),
             "may_record": may_record,
+            "may_download": may_record
+            or permissions.is_self(request.user, row.subject_type, row.subject_code),
             "form": RecordForm(),
         },
     )
@@ -126,10 +128,15 @@ def action(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @login_required
 def attachment(request: HttpRequest, record_id: int) -> FileResponse:
-    """A record's attachment, as a download, to those who may read results."""
-    if not permissions.can_view(request.user):
+    """A record's attachment, as a download: to the office, the owning unit's head and the
+    subject (a cadre) themself."""
+    record = get_object_or_404(FollowUpRecord.objects.select_related("action"), pk=record_id)
+    action = record.action
+    if not (
+        permissions.can_record_action(request.user, action.owner)
+        or permissions.is_self(request.user, action.subject_type, action.subject_code)
+    ):
         raise PermissionDenied
-    record = get_object_or_404(FollowUpRecord, pk=record_id)
     if not record.attachment:
         raise Http404
     return FileResponse(
