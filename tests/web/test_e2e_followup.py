@@ -40,9 +40,12 @@ def setup(
     settings.MEDIA_ROOT = tmp_path / "media"
     district = district_setup()
     actions_from_run(run=district.run)
-    action = FollowUpAction.objects.filter(
-        owner=district.head_unit, subject_code=district.cadre, period=f"{YEAR}-Q1"
-    ).first() or FollowUpAction.objects.filter(owner=district.head_unit).order_by("pk").first()
+    action = (
+        FollowUpAction.objects.filter(
+            owner=district.head_unit, subject_code=district.cadre, period=f"{YEAR}-Q1"
+        ).first()
+        or FollowUpAction.objects.filter(owner=district.head_unit).order_by("pk").first()
+    )
     assert action is not None
     return live_server.url, district, action
 

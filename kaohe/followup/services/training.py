@@ -38,9 +38,7 @@ def training_plan_from_run(*, run: Run) -> PlanCounts:
     for need in TrainingNeed.objects.filter(run=run).order_by("period"):
         topic = (need.tag or "", need.form or TrainingCourse.Form.ONLINE)
         needs[topic][(need.subject_type or "", need.subject_code or "")].append(need)
-    courses = {
-        (c.tag, c.form): c for c in TrainingCourse.objects.filter(year=run.year)
-    }
+    courses = {(c.tag, c.form): c for c in TrainingCourse.objects.filter(year=run.year)}
     new_courses = [
         TrainingCourse(year=run.year, tag=tag, form=form)
         for tag, form in needs
