@@ -130,6 +130,11 @@ def test_the_sum_check_on_a_hand_computed_pool(district: District) -> None:
     row = page.split('data-unit="U9" data-month="1"')[1].split("</tr>")[0]
     assert "100.00" in row
     assert 'data-check="ok"' in row
+    # the pool's shares, and their total: 33.34 + 33.33 + 33.33 = 100.00 = the pool
+    page = office.get(f"/followup/pay/?year={YEAR}&month=1&unit=U9").content.decode()
+    shares = page.split('id="shares"')[1]
+    assert [shares.count(v) for v in ("33.34", "33.33")] == [1, 2]
+    assert '<th class="num" id="shares-total">100.00 = 100.00 ✓</th>' in shares
     # the office changes the pool to 100.01: the shares no longer add up until a recompute
     response = office.post(
         f"/followup/pay/pools/?year={YEAR}", {"unit": unit.pk, "month": 1, "amount": "100.01"}

@@ -74,11 +74,13 @@ def pool_checks(run: Run, month: int | None = None) -> list[PoolCheck]:
     return checks
 
 
-def export_rows(run: Run, month: int | None = None) -> list[ExportRow]:
+def export_rows(run: Run, month: int | None = None, unit: str = "") -> list[ExportRow]:
     """The run's shares by unit, month and cadre, with names (three queries)."""
     query = PayShare.objects.filter(run=run)
     if month:
         query = query.filter(month=month)
+    if unit:
+        query = query.filter(unit_code=unit)
     rows = list(
         query.order_by("unit_code", "month", "cadre_code").values_list(
             "unit_code", "month", "cadre_code", "cents"

@@ -23,10 +23,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @page()
 def pay(request: HttpRequest) -> HttpResponse:
     """Pools of the year (a month with ``?month=``) and, per unit and month, the current run's
-    shares: people, Σ shares and the pool, which must be equal to the cent."""
+    shares: people, Σ shares and the pool, which must be equal to the cent; with ``?unit=`` and
+    ``?month=`` every share of that pool."""
     shown = shown_for(request)
     month = int_param(request, "month")
     checks = selectors.pool_checks(shown.run, month) if shown.run else []
+    unit = request.GET.get("unit", "")
+    shares = selectors.export_rows(shown.run, month, unit) if shown.run and unit and month else []
+    check = next((c for c in checks if c.unit == unit and c.month == month), None)
     return render(
         request,
         "followup/pay.html",
@@ -37,6 +41,9 @@ def pay(request: HttpRequest) -> HttpResponse:
             "pools": selectors.pools(shown.year, month) if shown.year else [],
             "checks": checks,
             "unbalanced": sum(1 for c in checks if not c.balanced),
+            "unit": unit,
+            "shares": shares,
+            "check": check,
             "is_office": permissions.is_office_user(request.user),
             "form": PoolForm(initial={"month": month or 1}),
         },

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -87,6 +88,7 @@ def course(request: HttpRequest, course_id: int) -> HttpResponse:
             "done": sum(1 for p in people if p.completed_on),
             "names": subject_names((p.subject_type, p.subject_code) for p in people),
             "form": CompleteForm(),
+            "today": timezone.localdate(),
         },
     )
 
