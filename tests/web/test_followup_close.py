@@ -101,6 +101,14 @@ def test_an_override_beyond_the_quota_is_refused_and_a_freed_place_can_be_given(
         "reason": "年内受到诫勉",
     }
     office.post(url, take)
+    # the grades of the holder's role now count one 优秀 less and one 称职 more
+    engine = AnnualResult.objects.filter(run=district.run, role=holder.role)
+    row = _page(office, f"/followup/close/?year={YEAR}").split(f'data-kind="{holder.role}"')[1]
+    row = row.split("</tr>")[0]
+    top, second = engine.filter(grade="优秀").count(), engine.filter(grade="称职").count()
+    assert f'data-grade="优秀">{top - 1}<' in row
+    assert f'data-grade="称职">{second + 1}<' in row
+    assert "含 1 项调整" in row
     office.post(url, give)
     assert dict(GradeOverride.objects.values_list("subject_code", "grade")) == {
         holder.subject_code: "称职",

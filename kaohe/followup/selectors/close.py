@@ -7,8 +7,9 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
+from kaohe.engine import schema as s
 from kaohe.followup.models import AnnualClose, GradeOverride, ReviewRequest
 from kaohe.followup.services.close import TOP_GRADES
 from kaohe.results.models import AnnualResult, QuotaGroup, Run
@@ -62,6 +63,44 @@ def quota_use(run: Run, close: AnnualClose | None) -> list[QuotaUse]:
             used=used[g.quota_group or ""],
         )
         for g in groups
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class GradeRow:
+    kind: str  # "team", or a cadre's role (principal, leader, staff)
+    counts: dict[str, int]  # grade → subjects, with the overrides applied
+    overridden: int
+
+
+def grade_table(run: Run, close: AnnualClose | None) -> list[GradeRow]:
+    """Grades of teams, principals, leaders and staff with the close's overrides applied
+    (two queries and the overrides')."""
+    counts: dict[str, Counter[str]] = {}
+    rows = (
+        AnnualResult.objects.filter(run=run)
+        .values_list("subject_type", "role", "grade")
+        .annotate(n=Count("id"))
+    )
+    for subject_type, role, grade, n in rows:
+        kind = s.SUBJECT_TEAM if subject_type == s.SUBJECT_TEAM else role or ""
+        counts.setdefault(kind, Counter())[grade or ""] += n
+    moved: Counter[str] = Counter()
+    for override, engine in overrides_with_results(close) if close else []:
+        if engine is None:
+            continue
+        kind = s.SUBJECT_TEAM if engine.subject_type == s.SUBJECT_TEAM else engine.role or ""
+        counts[kind][engine.grade or ""] -= 1
+        counts[kind][override.grade] += 1
+        moved[kind] += 1
+    order = (s.SUBJECT_TEAM, s.ROLE_PRINCIPAL, s.ROLE_LEADER, s.ROLE_STAFF)
+    grades = {
+        kind: (*(s.TEAM_GRADES if kind == s.SUBJECT_TEAM else s.CADRE_GRADES), s.UNDETERMINED)
+        for kind in counts
+    }
+    return [
+        GradeRow(kind, {g: counts[kind][g] for g in grades[kind]}, moved[kind])
+        for kind in sorted(counts, key=lambda k: order.index(k) if k in order else len(order))
     ]
 
 

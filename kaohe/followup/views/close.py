@@ -86,6 +86,7 @@ def close(request: HttpRequest) -> HttpResponse:
         overrides = selectors.overrides_with_results(close_row) if close_row else []
         context |= {
             "quota": selectors.quota_use(run, close_row),
+            "grades": selectors.grade_table(run, close_row),
             "capped": capped,
             "undetermined": undetermined,
             "overrides": overrides,
