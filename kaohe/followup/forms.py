@@ -13,10 +13,11 @@ from kaohe.engine import schema as s
 from kaohe.followup.models import ReviewRequest
 from kaohe.followup.services.actions import ATTACHMENT_TYPES
 from kaohe.org.models import Unit
+from kaohe.web import labels
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SUBJECT_TYPES = [(s.SUBJECT_CADRE, _("干部")), (s.SUBJECT_TEAM, _("领导班子"))]
-GRADE_CHOICES = [(g, g) for g in (*s.CADRE_GRADES, *s.TEAM_GRADES)]
+GRADE_CHOICES = [(g, labels.label("grade", g)) for g in (*s.CADRE_GRADES, *s.TEAM_GRADES)]
 
 
 class CloseForm(forms.Form):
