@@ -120,6 +120,9 @@ def test_an_override_beyond_the_quota_is_refused_and_a_freed_place_can_be_given(
     assert "年内受到诫勉" in page
     assert "复核后认定" in page
     assert GradeOverride.history.filter(subject_code=other.subject_code).count() == 1
+    # and on the cadre's page
+    cadre_page = _page(office, f"/cadres/{other.subject_code}/?year={YEAR}")
+    assert f"{YEAR} 年度等次经考核办调整为 优秀：复核后认定" in cadre_page
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from kaohe.followup.models import FollowUpAction
+from kaohe.followup.models import FollowUpAction, GradeOverride
 from kaohe.followup.selectors.actions import ladder
 from kaohe.followup.services.pay import yuan as pay_yuan
 
@@ -23,3 +23,13 @@ def yuan(cents: object) -> str:
     if isinstance(cents, bool) or not isinstance(cents, int):
         return "—"
     return pay_yuan(cents)
+
+
+@register.simple_tag
+def followup_override(subject_type: str, code: str, year: int) -> GradeOverride | None:
+    """The office's grade override of a subject in a closed year, if any (one query)."""
+    return (
+        GradeOverride.objects.filter(close__year=year, subject_type=subject_type, subject_code=code)
+        .select_related("close")
+        .first()
+    )
