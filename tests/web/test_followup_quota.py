@@ -238,3 +238,34 @@ def test_an_override_needs_a_reason_a_known_subject_and_a_grade_of_its_type(plan
                 reason=reason,
                 user=None,
             )
+
+
+@pytest.mark.django_db
+def test_closing_again_on_a_run_where_the_overrides_no_longer_fit_is_refused(plan: Plan) -> None:
+    # run 1: 96, 93, 72, 70, 61 → quota ⌊0.2 × 5⌋ = 1, held by 96 (C000); the office moves it
+    # to 93 (C001)
+    first, _ = _run(plan, Case(groups=((96.0, 93.0, 72.0, 70.0, 61.0), (85.0,)), share=0.2, ops=()))
+    close = annual_close(year=YEAR, run=first, notified_on=dt.date(YEAR + 1, 1, 10), user=None)
+    for code, grade in (("C000", "称职"), ("C001", TOP)):
+        grade_override_set(
+            close=close,
+            subject_type=s.SUBJECT_CADRE,
+            subject_code=code,
+            grade=grade,
+            reason="复核",
+            user=None,
+        )
+    # run 2 (a recompute): 72 (C002) became 95 and now holds the place → C001's override would
+    # make 2 top grades of 1
+    second, _ = _run(
+        plan, Case(groups=((80.0, 93.0, 95.0, 70.0, 61.0), (85.0,)), share=0.2, ops=())
+    )
+    with pytest.raises(FollowupError, match="调整后 2 个，超出名额"):
+        annual_close(year=YEAR, run=second, notified_on=dt.date(YEAR + 1, 1, 10), user=None)
+    close.refresh_from_db()
+    assert close.run_id == first.pk
+    # without that override it fits
+    grade_override_withdraw(override=close.overrides.get(subject_code="C001"), user=None)
+    assert (
+        annual_close(year=YEAR, run=second, notified_on=close.notified_on, user=None).run == second
+    )
