@@ -75,6 +75,18 @@ def can_record_action(user: AnyUser, owner: str) -> bool:
     return is_office_user(user) or (owner != s.OFFICE and is_head_of(user, owner))
 
 
+def training_units(user: AnyUser) -> frozenset[str] | None:
+    """Whose training completions the user may record: None for every unit's people (the
+    office), else the units (the unit head's own; nothing for others). One query at most."""
+    if is_office_user(user):
+        return None
+    if not (user.is_authenticated and is_unit_head(user)):
+        return frozenset()
+    unit = own_unit(user)
+    return frozenset([unit]) if unit else frozenset()
+
+
 def can_record_training(user: AnyUser, unit_code: str | None) -> bool:
     """Record a training completion: the office, or the head of the person's unit."""
-    return is_office_user(user) or (unit_code is not None and is_head_of(user, unit_code))
+    units = training_units(user)
+    return units is None or (unit_code is not None and unit_code in units)

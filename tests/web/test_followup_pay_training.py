@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 from python_calamine import CalamineWorkbook
 
 from kaohe.collection.models import PayPool
 from kaohe.followup.models import TrainingCourse, TrainingEnrolment
+from kaohe.followup.selectors.training import cadre_units_now
 from kaohe.followup.services.pay import neutralise, pay_csv
 from kaohe.followup.services.training import training_plan_from_run
 from kaohe.org.models import Cadre, Unit
@@ -172,3 +174,24 @@ def test_the_training_plan_is_made_once_from_the_needs_and_tracks_completion(
     assert f"已完成 1 / {total}" in page
     listing = office.get(f"/followup/training/?year={YEAR}").content.decode()
     assert f'aria-valuemax="{total}" aria-valuenow="1"' in listing
+
+
+@pytest.mark.django_db
+def test_a_unit_head_records_completions_of_their_own_unit_only(
+    district: District, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    training_plan_from_run(run=district.run)
+    cadres = TrainingEnrolment.objects.filter(subject_type="cadre")
+    units = cadre_units_now(cadres.values_list("subject_code", flat=True))
+    mine = next(e for e in cadres if units.get(e.subject_code) == district.head_unit)
+    other = next(e for e in cadres if units.get(e.subject_code) not in (None, district.head_unit))
+    head = client_of("head")
+    assert head.post(f"/followup/training/people/{other.pk}/complete/", {}).status_code == 403
+    head.post(f"/followup/training/people/{mine.pk}/complete/", {"completed_on": "2026-10-09"})
+    mine.refresh_from_db()
+    assert mine.completed_on is not None
+    assert mine.completed_on.isoformat() == "2026-10-09"
+    # the course page asks who the head is once, whatever the number of people
+    with django_assert_max_num_queries(12):
+        page = head.get(f"/followup/training/{mine.course_id}/").content.decode()
+    assert f'action="/followup/training/people/{mine.pk}/complete/"' in page

@@ -74,10 +74,8 @@ def course(request: HttpRequest, course_id: int) -> HttpResponse:
     cadre_units = cadre_units_now(
         p.subject_code for p in people if p.subject_type == s.SUBJECT_CADRE
     )
-    may = {
-        p.pk: permissions.can_record_training(request.user, _unit_of(p, cadre_units))
-        for p in people
-    }
+    allowed = permissions.training_units(request.user)
+    may = {p.pk: allowed is None or _unit_of(p, cadre_units) in allowed for p in people}
     return render(
         request,
         "followup/course.html",
