@@ -202,3 +202,14 @@ def test_the_actions_page_links_each_row_to_its_follow_up(district: District) ->
     for action in FollowUpAction.objects.filter(period=period):
         assert f"/followup/actions/{action.pk}/" in page
     assert "未生成" not in page
+
+
+@pytest.mark.django_db
+def test_the_list_filters_by_owner(district: District) -> None:
+    actions_from_run(run=district.run)
+    page = client_of("head").get(f"/followup/actions/?year={YEAR}&owner={district.head_unit}")
+    table = page.content.decode().split('id="followups"')[1]
+    mine = FollowUpAction.objects.filter(owner=district.head_unit)
+    assert table.count("/followup/actions/") == mine.count()
+    for action in mine:
+        assert f"/followup/actions/{action.pk}/" in table

@@ -50,6 +50,12 @@ def action_periods(year: int) -> list[str]:
     )
 
 
+def action_owners(year: int) -> list[str]:
+    """The owners of the year's actions (the office first, then unit codes)."""
+    owners = set(FollowUpAction.objects.filter(year=year).values_list("owner", flat=True))
+    return sorted(owners, key=lambda o: (o != "office", o))
+
+
 def overdue_count(year: int, today: dt.date) -> int:
     return FollowUpAction.objects.filter(
         year=year, state=FollowUpAction.State.OPEN, due_on__lt=today

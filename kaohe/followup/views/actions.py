@@ -38,7 +38,9 @@ def actions(request: HttpRequest) -> HttpResponse:
         period=request.GET.get("period", ""),
         state=request.GET.get("state", ""),
         overdue=request.GET.get("overdue") == "1",
+        owner=request.GET.get("owner", ""),
     )
+    owners = selectors.action_owners(shown.year)
     rows = selectors.actions_page(shown.year, where, today, int_param(request, "page") or 1)
     return render(
         request,
@@ -54,6 +56,8 @@ def actions(request: HttpRequest) -> HttpResponse:
             | unit_names({a.owner for a in rows if a.owner != s.OFFICE}),
             "is_office": permissions.is_office_user(request.user),
             "states": FollowUpAction.State.choices,
+            "owners": owners,
+            "owner_names": unit_names(o for o in owners if o != s.OFFICE),
         },
     )
 
