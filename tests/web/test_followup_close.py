@@ -151,6 +151,8 @@ def test_a_review_within_30_days_an_appeal_within_15_days_of_its_answer(
     last = notified + dt.timedelta(days=30)
     page = file(cadre, "review", today - dt.timedelta(days=5))
     assert f"复核须在结果通知后 30 日内（{last.isoformat()} 前）提出。" in page
+    # not in the future
+    assert "日期不能晚于今天。" in file(cadre, "review", today + dt.timedelta(days=1))
     # an appeal before any review's answer is refused
     assert "申诉须在复核答复之后提出。" in file(cadre, "appeal", today - dt.timedelta(days=5))
     # in time (5 days after the notification): due 30 days later = today − 5, already overdue

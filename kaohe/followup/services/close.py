@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import User
@@ -173,6 +174,8 @@ def request_file(
     grounds = grounds.strip()
     if not grounds:
         raise FollowupError(_("请填写理由。"))
+    if filed_on > timezone.localdate():
+        raise FollowupError(_("日期不能晚于今天。"))
     _result(close, subject_type, subject_code)
     review: ReviewRequest | None = None
     if kind == ReviewRequest.Kind.REVIEW:
@@ -241,6 +244,8 @@ def request_answer(
         raise FollowupError(_("请填写答复意见。"))
     if answered_on < request.filed_on:
         raise FollowupError(_("答复日期不能早于提出日期。"))
+    if answered_on > timezone.localdate():
+        raise FollowupError(_("日期不能晚于今天。"))
     request.outcome, request.answer = outcome, answer
     request.answered_on, request.answered_by = answered_on, user
     request.full_clean()
