@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 from pytest_django import Settings as SettingsWrapper
 
 from kaohe.accounts.models import User
@@ -213,3 +214,13 @@ def test_the_list_filters_by_owner(district: District) -> None:
     assert table.count("/followup/actions/") == mine.count()
     for action in mine:
         assert f"/followup/actions/{action.pk}/" in table
+
+
+@pytest.mark.django_db
+def test_creating_actions_takes_a_fixed_number_of_queries(
+    district: District, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    # read the list, read the year's actions, insert, update (twice): not one query per row
+    with django_assert_max_num_queries(10):
+        counts = actions_from_run(run=district.run)
+    assert counts.created > 30
