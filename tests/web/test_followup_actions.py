@@ -69,7 +69,7 @@ def test_actions_follow_the_ladder_of_rule_9_and_are_created_once(district: Dist
         rows.values_list("owner", flat=True)
     )
     # a second time: nothing new
-    assert f"新建 0 项，更新 {rows.count()} 项" in _create(office)
+    assert "新建 0 项，更新 0 项，不再在名单中 0 项" in _create(office)  # nothing changed
     assert FollowUpAction.objects.count() == rows.count()
 
 

@@ -54,11 +54,8 @@ def period_step(period: str) -> int:
 @dataclass(frozen=True, slots=True)
 class SyncCounts:
     created: int
-    updated: int
+    updated: int  # changed (a row of the run already as it was is not counted)
     dropped: int  # kept, but no longer in the run's bottom lists
-
-
-_FIELDS: Final = ("step", "action", "owner", "due_on", "score", "rank", "n", "tied", "run")
 
 
 @transaction.atomic
@@ -77,7 +74,9 @@ def actions_from_run(*, run: Run) -> SyncCounts:
         for a in FollowUpAction.objects.select_for_update().filter(year=run.year)
     }
     new: list[FollowUpAction] = []
-    changed: list[FollowUpAction] = []
+    moved: list[int] = []  # existing actions now of this run (and listed in it)
+    changed: list[FollowUpAction] = []  # … whose numbers, owner or due date changed too
+    fields: set[str] = set()
     seen: set[tuple[str, str, str]] = set()
     for row in rows:
         key = (row.period or "", row.subject_type or "", row.subject_code or "")
@@ -91,27 +90,36 @@ def actions_from_run(*, run: Run) -> SyncCounts:
             "rank": row.rank,
             "n": row.n,
             "tied": bool(row.tied),
-            "run": run,
         }
         action = existing.get(key)
         if action is None:
             action = FollowUpAction(
-                year=run.year, period=key[0], subject_type=key[1], subject_code=key[2], **values
+                year=run.year,
+                period=key[0],
+                subject_type=key[1],
+                subject_code=key[2],
+                run=run,
+                **values,
             )
             action.clean_fields(exclude=["run"])  # the run exists: no query per row
             new.append(action)
-        else:
-            for name, value in values.items():
-                setattr(action, name, value)
-            action.in_latest_run = True
+            continue
+        if action.run_id != run.pk or not action.in_latest_run:
+            moved.append(action.pk)
+        diff = {name for name, value in values.items() if getattr(action, name) != value}
+        if diff:
+            for name in diff:
+                setattr(action, name, values[name])
+            fields |= diff
             changed.append(action)
-    dropped = [a for key, a in existing.items() if key not in seen and a.in_latest_run]
-    for action in dropped:
-        action.in_latest_run = False
+    dropped = [a.pk for key, a in existing.items() if key not in seen and a.in_latest_run]
     FollowUpAction.objects.bulk_create(new)
-    FollowUpAction.objects.bulk_update(changed, [*_FIELDS, "in_latest_run"])
-    FollowUpAction.objects.bulk_update(dropped, ["in_latest_run"])
-    return SyncCounts(created=len(new), updated=len(changed), dropped=len(dropped))
+    if changed:  # only the fields that changed, only the rows that changed
+        FollowUpAction.objects.bulk_update(changed, sorted(fields), batch_size=200)
+    FollowUpAction.objects.filter(pk__in=moved).update(run=run, in_latest_run=True)
+    FollowUpAction.objects.filter(pk__in=dropped).update(in_latest_run=False)
+    updated = len(set(moved) | {a.pk for a in changed})
+    return SyncCounts(created=len(new), updated=updated, dropped=len(dropped))
 
 
 def _check_attachment(upload: UploadedFile) -> str:

@@ -20,7 +20,7 @@ from kaohe.results.models import Run, TrainingNeed
 class PlanCounts:
     courses: int  # created
     people: int  # created
-    updated: int
+    updated: int  # people whose periods or achievement changed
 
 
 @transaction.atomic
@@ -71,11 +71,11 @@ def training_plan_from_run(*, run: Run) -> PlanCounts:
                         achievement=achievement,
                     )
                 )
-            else:
+            elif (enrolment.periods, enrolment.achievement) != (periods, achievement):
                 enrolment.periods, enrolment.achievement = periods, achievement
                 changed.append(enrolment)
     TrainingEnrolment.objects.bulk_create(new)
-    TrainingEnrolment.objects.bulk_update(changed, ["periods", "achievement"])
+    TrainingEnrolment.objects.bulk_update(changed, ["periods", "achievement"], batch_size=200)
     return PlanCounts(courses=len(new_courses), people=len(new), updated=len(changed))
 
 
