@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kaohe.api",
     "kaohe.reports",
     "kaohe.analytics",
+    "kaohe.followup",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("collection/", include("kaohe.collection.urls")),
     path("", include("kaohe.web.urls")),
+    path("followup/", include("kaohe.followup.urls")),
     path("api/v1/", include("kaohe.api.urls")),
     path("reports/", include("kaohe.reports.urls")),
     path("analytics/", include("kaohe.analytics.urls")),

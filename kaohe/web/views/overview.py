@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.core.periods import month_label
 from kaohe.engine import schema as s
+from kaohe.followup.selectors.actions import followups_of
 from kaohe.web import labels
 from kaohe.web.selectors import annual as annual_selectors
 from kaohe.web.selectors.common import run_plan, unit_names
@@ -112,6 +113,7 @@ def actions(request: HttpRequest) -> HttpResponse:
             "names": annual_selectors.names_of(rows)
             | unit_names({a.owner for a in rows if a.owner and a.owner != s.OFFICE}),
             "today": timezone.localdate().isoformat(),
+            "followups": followups_of(rows),
         }
     return render_htmx(request, "web/actions.html", "web/_actions_table.html", context)
 

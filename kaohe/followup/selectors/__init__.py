@@ -1,0 +1,1 @@
+"""Reads of the follow-up app, one module per concept."""
