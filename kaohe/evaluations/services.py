@@ -15,12 +15,13 @@ The anonymity and single-vote guarantees live here (docs/evaluations.md):
 from __future__ import annotations
 
 import random
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +42,10 @@ from kaohe.evaluations.models import (
 from kaohe.evaluations.tokens import token_digest, token_new
 from kaohe.org.models import Assignment, Cadre, Post, Unit
 from kaohe.plans.models import Plan
+
+
+SQLITE_LOCK_RETRIES = 40
+SQLITE_LOCK_PAUSE = 0.01  # seconds, growing with each try
 
 
 class EvaluationError(Exception):
@@ -293,15 +298,31 @@ def _marks(rater: Rater, levels: Mapping[str, str]) -> list[tuple[Subject, str, 
 
 def ballot_cast(*, token: str, levels: Mapping[str, str]) -> None:
     """Store one anonymous ballot for ``token``; refuse a used token (exactly one ballot per
-    token, however many submissions race). The ballot rows get random UUIDs and no time."""
-    rater = token_rater(token)
-    marks = _marks(rater, levels)
+    token, however many submissions race). The ballot rows get random UUIDs and no time.
+
+    On SQLite a submission that finds the database locked by another voter's write is tried
+    again a few times (PostgreSQL waits on the row lock instead).
+    """
+    retry = connection.vendor == "sqlite" and not connection.in_atomic_block
+    for attempt in range(SQLITE_LOCK_RETRIES if retry else 1):
+        try:
+            rater = token_rater(token)
+            _cast(rater, _marks(rater, levels))
+        except OperationalError as exc:
+            if not retry or "locked" not in str(exc) or attempt == SQLITE_LOCK_RETRIES - 1:
+                raise
+            time.sleep(SQLITE_LOCK_PAUSE * (attempt + 1))
+        else:
+            return
+
+
+def _cast(rater: Rater, marks: list[tuple[Subject, str, float]]) -> None:
     with transaction.atomic():
         if connection.features.has_select_for_update:
             # PostgreSQL: a racing submission waits here until this one commits or rolls back
             BallotToken.objects.select_for_update().filter(rater=rater).first()
         # the statement that decides, on every database: only one UPDATE finds used = false
-        # (on SQLite it is the transaction's first statement, so it waits for the write lock)
+        # (on SQLite it is the transaction's first statement, so it takes the write lock)
         flipped = BallotToken.objects.filter(rater=rater, used=False).update(used=True)
         if flipped != 1:
             raise BallotRefusedError(_("该凭证已投票，每个凭证只能投一次"))
