@@ -28,7 +28,9 @@ class RaterAdmin(admin.ModelAdmin[Rater]):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
         # offer only the subjects of the rater's round
-        rater_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        rater_id = (
+            request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        )
         if db_field.name == "recused" and rater_id:
             rater = Rater.objects.filter(pk=rater_id).first()
             if rater is not None:

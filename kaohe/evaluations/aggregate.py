@@ -51,10 +51,7 @@ def group_items(marks: Iterable[tuple[str, str, str, float]]) -> list[GroupItem]
     sums: dict[tuple[str, str, str], list[float]] = defaultdict(list)
     for subject, group, item, score in marks:
         sums[(subject, group, item)].append(score)
-    return [
-        GroupItem(k[0], k[1], k[2], sum(v) / len(v), len(v))
-        for k, v in sorted(sums.items())
-    ]
+    return [GroupItem(k[0], k[1], k[2], sum(v) / len(v), len(v)) for k, v in sorted(sums.items())]
 
 
 def round_group_items(round_: Round) -> list[GroupItem]:
@@ -71,7 +68,9 @@ def _frame(rows: list[dict[str, object]]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={c: schema[c] for c in columns})
 
 
-def _row(subject: str, year: int, item: str | None, group: str, score: float, n: int) -> dict[str, object]:
+def _row(
+    *, subject: str, year: int, item: str | None, group: str, score: float, n: int
+) -> dict[str, object]:
     return {
         s.SUBJECT_ID: subject,
         s.PERIOD: str(year),
@@ -88,7 +87,14 @@ def evaluations_write(*, round_: Round, user: User | None = None) -> int:
     """Write the closed round's rows (groups with enough ballots); the number of rows."""
     least = minimum_ballots()
     rows = [
-        _row(g.subject_code, round_.year, g.item, g.group, g.score, g.ballots)
+        _row(
+            subject=g.subject_code,
+            year=round_.year,
+            item=g.item,
+            group=g.group,
+            score=g.score,
+            n=g.ballots,
+        )
         for g in round_group_items(round_)
         if g.ballots >= least
     ]
@@ -114,7 +120,16 @@ def survey_rows(survey: Survey) -> list[dict[str, object]]:
     if mean is None or n < minimum_ballots():
         return []
     group = str(settings.KAOHE_SURVEY_RATER_GROUP)
-    return [_row(survey.unit.code, survey.year, None, group, float(mean), n)]
+    return [
+        _row(
+            subject=survey.unit.code,
+            year=survey.year,
+            item=None,
+            group=group,
+            score=float(mean),
+            n=n,
+        )
+    ]
 
 
 def survey_write(*, survey: Survey, user: User | None = None) -> int:

@@ -57,7 +57,13 @@ def _private(view: View) -> View:
 
 
 def _ballot(
-    request: HttpRequest, rater: Rater, token: str, chosen: dict[str, str], error: str, status: int
+    request: HttpRequest,
+    *,
+    rater: Rater,
+    token: str,
+    chosen: dict[str, str],
+    error: str,
+    status: int,
 ) -> HttpResponse:
     levels = [str(name) for name, _value in rater.round.levels]
     rows = [
@@ -97,16 +103,16 @@ def vote(request: HttpRequest) -> HttpResponse:
     except BallotRefusedError as exc:
         return render(request, "evaluations/vote.html", {"error": str(exc)}, status=403)
     chosen = {
-        key.removeprefix(MARK_PREFIX): value
+        key.removeprefix(MARK_PREFIX): str(value)
         for key, value in request.POST.items()
         if key.startswith(MARK_PREFIX)
     }
     if "cast" not in request.POST:
-        return _ballot(request, rater, token, chosen, "", 200)
+        return _ballot(request, rater=rater, token=token, chosen=chosen, error="", status=200)
     try:
         ballot_cast(token=token, levels=chosen)
     except IncompleteBallotError as exc:
-        return _ballot(request, rater, token, chosen, str(exc), 400)
+        return _ballot(request, rater=rater, token=token, chosen=chosen, error=str(exc), status=400)
     except BallotRefusedError as exc:
         return render(request, "evaluations/vote.html", {"error": str(exc)}, status=403)
     return render(request, "evaluations/voted.html", {"round": rater.round})

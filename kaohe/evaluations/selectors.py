@@ -10,6 +10,17 @@ from django.db.models import Count, Q, QuerySet
 from kaohe.evaluations.aggregate import minimum_ballots, round_group_items, survey_summary
 from kaohe.evaluations.models import Rater, Round, Subject, Survey
 
+__all__ = [
+    "SubjectResult",
+    "Turnout",
+    "minimum_ballots",
+    "round_list",
+    "round_results",
+    "round_turnout",
+    "survey_list",
+    "survey_result",
+]
+
 
 def round_list() -> QuerySet[Round]:
     return Round.objects.annotate(
@@ -67,7 +78,9 @@ class SubjectResult:
     scores: dict[tuple[str, str], float | None] = field(default_factory=dict)  # (group, item)
     overall: float | None = None
 
-    def table(self, groups: list[str], items: list[str]) -> list[tuple[str, int, list[float | None]]]:
+    def table(
+        self, groups: list[str], items: list[str]
+    ) -> list[tuple[str, int, list[float | None]]]:
         """(group, ballots, [mean per item or None]) per rater group, for the page."""
         return [
             (g, self.groups.get(g, 0), [self.scores.get((g, i)) for i in items]) for g in groups

@@ -43,7 +43,6 @@ from kaohe.evaluations.tokens import token_digest, token_new
 from kaohe.org.models import Assignment, Cadre, Post, Unit
 from kaohe.plans.models import Plan
 
-
 SQLITE_LOCK_RETRIES = 40
 SQLITE_LOCK_PAUSE = 0.01  # seconds, growing with each try
 
@@ -82,7 +81,9 @@ class IssuedToken:
     token: str
 
 
-def _plan_settings(year: int, kind: str) -> tuple[list[list[object]], list[list[object]], dict[str, float]]:
+def _plan_settings(
+    year: int, kind: str
+) -> tuple[list[list[object]], list[list[object]], dict[str, float]]:
     """Items, levels and rater groups of the year's plan (docs/plan.md ``annual``)."""
     row = Plan.objects.filter(year=year).first()
     if row is None:
@@ -139,7 +140,9 @@ def round_create(
         ]
     unknown = [g for g in raters if g not in groups]
     if unknown:
-        errors["raters"] = [_("测评群体不在考核方案中：%(groups)s") % {"groups": "、".join(unknown)}]
+        errors["raters"] = [
+            _("测评群体不在考核方案中：%(groups)s") % {"groups": "、".join(unknown)}
+        ]
     rater_codes = {
         g: list(dict.fromkeys(c.strip() for c in spec.cadre_codes if c.strip()))
         for g, spec in raters.items()
@@ -196,7 +199,11 @@ def round_create(
             for c in cs
         ]
         new += [
-            Rater(round=round_, group=group, label=_("%(group)s测评人 %(n)s") % {"group": group, "n": n})
+            Rater(
+                round=round_,
+                group=group,
+                label=_("%(group)s测评人 %(n)s") % {"group": group, "n": n},
+            )
             for n in range(1, raters[group].outside + 1)
         ]
     Rater.objects.bulk_create(new)
@@ -283,14 +290,15 @@ def _marks(rater: Rater, levels: Mapping[str, str]) -> list[tuple[Subject, str, 
 
     ``levels`` maps ``"<subject id>:<item index>"`` to a level name of the round.
     """
-    values = {str(name): float(value) for name, value in rater.round.levels}  # type: ignore[arg-type]
+    values = {str(name): float(value) for name, value in rater.round.levels}
     out = []
     for subject in rater_subjects(rater):
         for index, (item, _weight) in enumerate(rater.round.items):
             level = levels.get(f"{subject.pk}:{index}", "")
             if level not in values:
                 raise IncompleteBallotError(
-                    _("请为 %(subject)s 的“%(item)s”选择等次") % {"subject": subject.name, "item": item}
+                    _("请为 %(subject)s 的“%(item)s”选择等次")
+                    % {"subject": subject.name, "item": item}
                 )
             out.append((subject, str(item), round(values[level] * 100, 6)))
     return out

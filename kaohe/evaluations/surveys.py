@@ -73,7 +73,9 @@ def survey_nonce_issue(*, survey: Survey) -> str:
     with transaction.atomic():
         SurveyNonce.objects.filter(expires__lt=now).delete()
         SurveyNonce.objects.create(
-            survey=survey, digest=token_digest(nonce), expires=now + timedelta(minutes=NONCE_MINUTES)
+            survey=survey,
+            digest=token_digest(nonce),
+            expires=now + timedelta(minutes=NONCE_MINUTES),
         )
     return nonce
 
@@ -112,10 +114,9 @@ def survey_answer(*, survey: Survey, nonce: str, level: str, client: str) -> Sur
         ).delete()[0]
         if used != 1:
             raise SurveyRefusedError(_("该页面已提交过或已过期，请重新打开调查页面"))
-        answer = SurveyAnswer.objects.create(
+        return SurveyAnswer.objects.create(
             id=uuid.uuid4(), survey=survey, score=round(values[level] * 100, 6)
         )
-    return answer
 
 
 @transaction.atomic

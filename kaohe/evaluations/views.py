@@ -116,9 +116,7 @@ def _act(request: HttpRequest, round_id: int, action: str) -> HttpResponse:
             messages.success(request, _("测评已开始投票"))
         else:
             written = round_close(round_=obj, user=_user(request))
-            messages.success(
-                request, _("测评已结束，写入年度测评结果 %(n)s 条") % {"n": written}
-            )
+            messages.success(request, _("测评已结束，写入年度测评结果 %(n)s 条") % {"n": written})
     except EvaluationError as exc:
         messages.error(request, exc.text())
     return redirect("evaluations:round", round_id=obj.pk)
@@ -172,7 +170,9 @@ def survey_new(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         unit = Unit.objects.filter(code=form.cleaned_data["unit"].strip()).first()
         if unit is None:
-            messages.error(request, _("单位编号不存在：%(code)s") % {"code": form.cleaned_data["unit"]})
+            messages.error(
+                request, _("单位编号不存在：%(code)s") % {"code": form.cleaned_data["unit"]}
+            )
         else:
             survey = survey_create(unit=unit, year=form.cleaned_data["year"])
             return redirect("evaluations:survey", survey_id=survey.pk)

@@ -9,7 +9,10 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 
+from kaohe.accounts.models import User
+from kaohe.accounts.roles import CADRE, OFFICE, roles_ensure
 from kaohe.collection.models import Evaluation
+from kaohe.collection.services import data_load
 from kaohe.evaluations import models as m
 from kaohe.evaluations.models import Ballot, ClosedBallot, ClosedMark, Mark, Rater, Round, Subject
 from kaohe.evaluations.selectors import round_results, round_turnout
@@ -24,8 +27,11 @@ from kaohe.evaluations.services import (
     round_open,
     tokens_issue,
 )
+from kaohe.org.models import Unit
 from kaohe.plans.models import Plan
-from tests.web.conftest import YEAR
+from kaohe.results.models import AnnualResult
+from kaohe.results.services import run_compute
+from tests.web.conftest import YEAR, demo_frames
 from tests.web.evaluations_kit import (
     group_raters,
     levels_for,
@@ -37,25 +43,25 @@ from tests.web.evaluations_kit import (
 )
 
 
-def _u1_subordinates(subject: Subject, item: int) -> str:
-    if subject.code == "U1":
-        return "优" if item == 0 else "中"
-    return "差"
-
-
-def _golden_round() -> Round:
+def _golden_round(first: str = "U1", second: str = "U2") -> Round:
     """Five leaders, five peers, six subordinates (outside raters: they rate every team);
-    the fifth leader recuses from U2 (a relative), so U2 has four leader ballots."""
-    round_ = team_round(outside_leaders=5, outside_peers=5, subordinates=6)
+    the fifth leader recuses from the second team (a relative): it has four leader ballots."""
+    round_ = team_round(
+        subjects=(first, second), outside_leaders=5, outside_peers=5, subordinates=6
+    )
     tokens = open_with_tokens(round_)
     rater_recuse(
-        rater=group_raters(round_, "leaders")[4], subjects=[round_.subjects.get(code="U2")]
+        rater=group_raters(round_, "leaders")[4], subjects=[round_.subjects.get(code=second)]
     )
+
+    def subordinate(subject: Subject, item: int) -> str:
+        if subject.code == first:
+            return "优" if item == 0 else "中"
+        return "差"
+
     vote_group(round_, tokens, "leaders", ["优", "优", "优", "良", "良"])
-    vote_group(
-        round_, tokens, "peers", [lambda s, _i: "良" if s.code == "U1" else "中"] * 5
-    )
-    vote_group(round_, tokens, "subordinates", [_u1_subordinates] * 6)
+    vote_group(round_, tokens, "peers", [lambda s, _i: "良" if s.code == first else "中"] * 5)
+    vote_group(round_, tokens, "subordinates", [subordinate] * 6)
     return round_
 
 
@@ -66,11 +72,12 @@ def test_recorded_ballots_give_the_hand_computed_evaluation_rows(plan: Plan) -> 
     written = round_close(round_=round_)
     # levels 优 1.0, 良 0.85, 中 0.7, 差 0.5 (× 100), five items, three groups:
     # U1 leaders: (3 × 100 + 2 × 85) / 5 = 94 for each item, 5 ballots
-    # U1 peers: 85 for each item; U1 subordinates: 100 for 政治思想建设, 70 for the others, 6 ballots
+    # U1 peers: 85 for each item
+    # U1 subordinates: 100 for 政治思想建设, 70 for the others, 6 ballots
     # U2 leaders: 4 ballots < 5 → no rows; U2 peers: 70; U2 subordinates: 50 (6 ballots)
     # rows: U1 3 groups × 5 items + U2 2 groups × 5 items = 25
     assert written == 25
-    rows = {
+    rows: dict[tuple[str, str, str], tuple[object, ...]] = {
         (e.subject_code, e.rater_group, e.item): (e.score, e.ballots, e.period, e.kind)
         for e in Evaluation.objects.filter(year=YEAR)
     }
@@ -92,6 +99,28 @@ def test_recorded_ballots_give_the_hand_computed_evaluation_rows(plan: Plan) -> 
     assert results["U1"].overall == pytest.approx(85.0)
     assert results["U2"].overall == pytest.approx(43 / 0.7)
     assert results["U2"].scores[("leaders", "领导能力")] is None  # 4 ballots: hidden
+
+
+@pytest.mark.django_db
+def test_a_closed_round_feeds_the_engines_democratic_and_annual_scores(plan: Plan) -> None:
+    """End to end: the small demo district, its two first teams' democratic rows replaced by a
+    round's ballots (those of the golden test above), computed by the engine."""
+    data_load(frames=demo_frames(plan), year=YEAR, reason="demo")
+    first, second = Unit.objects.order_by("code").values_list("code", flat=True)[:2]
+    Evaluation.objects.filter(kind="democratic", subject_code__in=(first, second)).delete()
+    round_close(round_=_golden_round(first, second))
+    run = run_compute(year=YEAR)
+    assert run.state == "done", run.error
+    teams = {r.subject_code: r for r in AnnualResult.objects.filter(run=run, subject_type="team")}
+    # the golden test's hand computation: 85.0 and 43 / 0.7 (the leaders' 4 ballots left out)
+    assert teams[first].democratic == pytest.approx(85.0, abs=1e-9)
+    assert teams[second].democratic == pytest.approx(43 / 0.7, abs=1e-9)
+    # comprehensive = 0.4 × democratic + 0.4 × review + 0.2 × second half (all present here)
+    row = teams[first]
+    assert row.review is not None
+    assert row.second_half is not None
+    expected = 0.4 * 85.0 + 0.4 * row.review + 0.2 * row.second_half
+    assert row.comprehensive == pytest.approx(expected, abs=1e-9)
 
 
 @pytest.mark.django_db
@@ -321,9 +350,6 @@ def test_the_office_creates_opens_prints_and_closes_a_round(
 
 @pytest.mark.django_db
 def test_only_the_office_manages_rounds(plan: Plan, client: Client) -> None:
-    from kaohe.accounts.models import User
-    from kaohe.accounts.roles import CADRE, OFFICE, roles_ensure
-
     roles = roles_ensure()
     index = reverse("evaluations:index")
     assert client.get(index).status_code == 302  # to the login page
