@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.evaluations.labels import group_label
 from kaohe.evaluations.models import Round
 from kaohe.evaluations.services import GroupRaters
 
@@ -37,13 +38,14 @@ class RoundForm(forms.Form):
         self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
         self.groups = list(groups)
         for group in self.groups:
+            name = group_label(group)
             self.fields[f"raters_{group}"] = forms.CharField(
-                label=_("%(group)s：测评人干部编号") % {"group": group},
+                label=_("%(group)s：测评人干部编号") % {"group": name},
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
             self.fields[f"outside_{group}"] = forms.IntegerField(
-                label=_("%(group)s：无干部编号的测评人数（如服务对象代表）") % {"group": group},
+                label=_("%(group)s：无干部编号的测评人数（如服务对象代表）") % {"group": name},
                 min_value=0,
                 max_value=5000,
                 initial=0,

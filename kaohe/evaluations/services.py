@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import User
 from kaohe.evaluations.aggregate import evaluations_write
+from kaohe.evaluations.labels import group_label
 from kaohe.evaluations.models import (
     Ballot,
     BallotToken,
@@ -202,7 +203,7 @@ def round_create(
             Rater(
                 round=round_,
                 group=group,
-                label=_("%(group)s测评人 %(n)s") % {"group": group, "n": n},
+                label=_("%(group)s测评人 %(n)s") % {"group": group_label(group), "n": n},
             )
             for n in range(1, raters[group].outside + 1)
         ]

@@ -159,7 +159,7 @@ def round_tokens(request: HttpRequest, round_id: int) -> HttpResponse:
         for t in issued
     ]
     response = render(request, "evaluations/cards.html", {"round": obj, "cards": cards})
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

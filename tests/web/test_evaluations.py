@@ -282,7 +282,7 @@ def test_a_ballot_post_logs_neither_the_token_nor_the_answers(
     again = client.post(reverse("vote"), {"token": token, "cast": "1", **answers})
     assert again.status_code == 403
     assert done["Cache-Control"].startswith("max-age=0")
-    assert done["Referrer-Policy"] == "no-referrer"
+    assert done["Referrer-Policy"] == "same-origin"
     logged = [r.getMessage() + " " + repr(r.args) + " " + repr(r.__dict__) for r in caplog.records]
     assert any("/vote/" in line for line in logged)  # the bad request was logged, by path only
     for line in logged:
