@@ -76,16 +76,20 @@ class Round(TimeStamped):
 
 
 class Subject(models.Model):
-    """测评对象: a unit's leadership team (team rounds) or a cadre (leader rounds)."""
+    """测评对象: a unit's leadership team (team rounds) or a cadre (leader rounds).
+
+    ``code`` and ``name`` are copied, so a round keeps its subjects when the organisation
+    changes (the link is then cleared).
+    """
 
     round = models.ForeignKey(
         Round, verbose_name=_("测评轮次"), on_delete=models.CASCADE, related_name="subjects"
     )
     unit = models.ForeignKey(
-        Unit, verbose_name=_("单位"), null=True, blank=True, on_delete=models.PROTECT
+        Unit, verbose_name=_("单位"), null=True, blank=True, on_delete=models.SET_NULL
     )
     cadre = models.ForeignKey(
-        Cadre, verbose_name=_("干部"), null=True, blank=True, on_delete=models.PROTECT
+        Cadre, verbose_name=_("干部"), null=True, blank=True, on_delete=models.SET_NULL
     )
     code = models.CharField(_("对象编号"), max_length=CODE_LENGTH)
     name = models.CharField(_("名称"), max_length=200)
@@ -97,9 +101,8 @@ class Subject(models.Model):
         constraints = (
             models.UniqueConstraint(fields=("round", "code"), name="evaluations_subject_key"),
             models.CheckConstraint(
-                condition=Q(unit__isnull=False, cadre__isnull=True)
-                | Q(unit__isnull=True, cadre__isnull=False),
-                name="evaluations_subject_one_of",
+                condition=Q(unit__isnull=True) | Q(cadre__isnull=True),
+                name="evaluations_subject_not_both",
             ),
         )
 
@@ -121,14 +124,14 @@ class Rater(models.Model):
     group = models.CharField(_("测评群体"), max_length=32)
     label = models.CharField(_("测评人"), max_length=200)
     cadre = models.ForeignKey(
-        Cadre, verbose_name=_("干部"), null=True, blank=True, on_delete=models.PROTECT
+        Cadre, verbose_name=_("干部"), null=True, blank=True, on_delete=models.SET_NULL
     )
     team_unit = models.ForeignKey(
         Unit,
         verbose_name=_("所在领导班子"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     recused = models.ManyToManyField(
@@ -251,7 +254,7 @@ class Survey(TimeStamped):
     """群众满意度调查: a unit's public survey of a year, reached by ``code`` without login."""
 
     year = year_field()
-    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT)
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE)
     code = models.CharField(_("公开链接编号"), max_length=32)
     active = models.BooleanField(_("开放中"), default=True)
     fed = models.DateTimeField(_("写入年度测评"), null=True, blank=True)
