@@ -14,6 +14,7 @@ Anonymity is a property of these tables (docs/evaluations.md):
 
 from __future__ import annotations
 
+import secrets
 import uuid
 
 from django.db import models
@@ -250,12 +251,17 @@ class ClosedMark(models.Model):
         )
 
 
+def survey_code() -> str:
+    """A survey's public code: 12 random URL-safe characters."""
+    return secrets.token_urlsafe(9)
+
+
 class Survey(TimeStamped):
     """群众满意度调查: a unit's public survey of a year, reached by ``code`` without login."""
 
     year = year_field()
     unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.CASCADE)
-    code = models.CharField(_("公开链接编号"), max_length=32)
+    code = models.CharField(_("公开链接编号"), max_length=32, default=survey_code)
     active = models.BooleanField(_("开放中"), default=True)
     fed = models.DateTimeField(_("写入年度测评"), null=True, blank=True)
 

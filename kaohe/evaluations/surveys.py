@@ -13,7 +13,6 @@ Against ballot stuffing (docs/evaluations.md says what this does and does not st
 from __future__ import annotations
 
 import hashlib
-import secrets
 import uuid
 from datetime import timedelta
 
@@ -53,7 +52,7 @@ def survey_create(*, unit: Unit, year: int) -> Survey:
     found = Survey.objects.filter(unit=unit, year=year).first()
     if found is not None:
         return found
-    survey = Survey(unit=unit, year=year, code=secrets.token_urlsafe(9))
+    survey = Survey(unit=unit, year=year)
     survey.full_clean()
     survey.save()
     return survey

@@ -363,3 +363,18 @@ def test_only_the_office_manages_rounds(plan: Plan, client: Client) -> None:
     client.force_login(office)
     assert client.get(index).status_code == 200
     assert reverse("evaluations:index") in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_ballot_speaks_english_when_the_phone_does(plan: Plan) -> None:
+    org()
+    round_ = team_round(outside_peers=1)
+    tokens = open_with_tokens(round_)
+    (rater,) = group_raters(round_, "peers")
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    page = client.post(reverse("vote"), {"token": tokens[rater.pk]}).content.decode()
+    assert "Submit the ballot" in page
+    assert "Peers" in page
+    refused = client.post(reverse("vote"), {"token": "nope"})
+    assert refused.status_code == 403
+    assert "The ballot token is not valid." in refused.content.decode()
