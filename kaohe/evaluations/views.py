@@ -26,7 +26,7 @@ from kaohe.evaluations.surveys import survey_create, survey_feed, survey_set_act
 from kaohe.evaluations.tokens import qr_svg
 from kaohe.org.models import Unit
 from kaohe.plans.models import Plan
-from kaohe.web.views.common import page
+from kaohe.web.views.common import page, render_htmx
 
 
 def _user(request: HttpRequest) -> User | None:
@@ -89,7 +89,8 @@ def round_new(request: HttpRequest) -> HttpResponse:
 
 @page(MANAGE_ROUNDS)
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
-    """A round: subjects, turnout (counts only), and its results once closed."""
+    """A round: subjects, turnout (counts only; htmx refreshes it while open), and its results
+    once closed."""
     obj = get_object_or_404(Round, pk=round_id)
     items = [str(name) for name, _weight in obj.items]
     groups = list(obj.groups)
@@ -105,7 +106,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "groups": groups,
         "minimum": selectors.minimum_ballots(),
     }
-    return render(request, "evaluations/round.html", context)
+    return render_htmx(request, "evaluations/round.html", "evaluations/_turnout.html", context)
 
 
 def _act(request: HttpRequest, round_id: int, action: str) -> HttpResponse:

@@ -341,6 +341,12 @@ def test_the_office_creates_opens_prints_and_closes_a_round(
     detail = admin_client.get(reverse("evaluations:round", args=[round_.pk])).content.decode()
     assert 'data-state="open"' in detail
     assert 'id="turnout"' in detail
+    assert 'hx-trigger="every 15s"' in detail  # turnout refreshes itself while open
+    fragment = admin_client.get(
+        reverse("evaluations:round", args=[round_.pk]), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert fragment.lstrip().startswith('<section class="card" id="turnout-box"')
+    assert "<html" not in fragment
     admin_client.post(reverse("evaluations:round_close", args=[round_.pk]))
     round_.refresh_from_db()
     assert round_.state == Round.State.CLOSED
