@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kaohe.reports",
     "kaohe.analytics",
     "kaohe.followup",
+    "kaohe.evaluations",
 ]
 
 MIDDLEWARE = [
@@ -177,3 +178,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("KAOHE_LOG_LEVEL", "INFO")},
 }
+
+# Democratic evaluation and public surveys (docs/evaluations.md)
+KAOHE_BALLOT_MIN_SHOWN = env_int("KAOHE_BALLOT_MIN_SHOWN", 5, minimum=1)
+KAOHE_SURVEY_DAILY_LIMIT = env_int("KAOHE_SURVEY_DAILY_LIMIT", 3, minimum=1)
+KAOHE_SURVEY_DEVICE_COOKIE = env_bool("KAOHE_SURVEY_DEVICE_COOKIE", True)
+KAOHE_SURVEY_RATER_GROUP = env_str("KAOHE_SURVEY_RATER_GROUP", "subordinates")
+KAOHE_CLIENT_IP_HEADER = env_str("KAOHE_CLIENT_IP_HEADER", "")  # behind a trusted proxy

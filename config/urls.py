@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from kaohe.evaluations.urls import public_urlpatterns as evaluation_public_urls
 from kaohe.web.views import overview
 
 admin.site.site_header = "Kaohe 全员绩效考核"
@@ -27,5 +28,7 @@ urlpatterns = [
     path("api/v1/", include("kaohe.api.urls")),
     path("reports/", include("kaohe.reports.urls")),
     path("analytics/", include("kaohe.analytics.urls")),
+    path("evaluations/", include("kaohe.evaluations.urls")),
+    *evaluation_public_urls,
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,126 @@
+"""Voting by token on a phone, in a real browser (Debian's chromium driven by Playwright): the
+printed QR code's link opens the ballot without login, every item is tapped, the ballot is
+stored once; the same link then says the token has voted. Screenshots go to test-artifacts/.
+
+Skipped when /usr/bin/chromium is missing, like the journey test.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from django.db import connection
+from pytest_django.live_server_helper import LiveServer
+
+from kaohe.evaluations.models import Ballot, BallotToken, Mark
+from kaohe.plans.models import Plan
+from tests.web.evaluations_kit import group_raters, open_with_tokens, org, team_round
+from tests.web.test_e2e_journey import ARGS, ARTIFACTS, CHROMIUM
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
+]
+sync_api = pytest.importorskip("playwright.sync_api")
+T = TypeVar("T")
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _db(read: Callable[[], T]) -> T:
+    """Run a database read in another thread: Playwright's sync API keeps an event loop in the
+    test's thread, where Django refuses synchronous queries."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_closing, read).result()
+
+
+def _closing(read: Callable[[], T]) -> T:
+    try:
+        return read()
+    finally:
+        connection.close()
+
+
+@dataclass(frozen=True)
+class Voting:
+    url: str
+    token: str
+
+
+@pytest.fixture
+def voting(live_server: LiveServer, plan: Plan) -> Voting:
+    """A team round of U1 and U2, open, with one outside peer's token (written before the
+    browser starts: Playwright's sync API runs an event loop in the test's thread)."""
+    org()
+    round_ = team_round(outside_peers=1)
+    tokens = open_with_tokens(round_)
+    (rater,) = group_raters(round_, "peers")
+    return Voting(live_server.url, tokens[rater.pk])
+
+
+@pytest.fixture
+def phone(voting: Voting, tmp_path: Path) -> Iterator[Any]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            tempfile.mkdtemp(prefix="chromium-", dir=tmp_path),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=ARGS,
+            locale="zh-CN",
+            viewport=PHONE,
+            is_mobile=True,
+            has_touch=True,
+            device_scale_factor=2,
+        )
+        context.set_default_timeout(30_000)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+
+
+def test_a_voter_votes_by_token_on_a_phone(voting: Voting, phone: Any) -> None:
+    page = phone
+    # the QR code's link: the token after "#" never reaches the server; the page posts it
+    page.goto(f"{voting.url}/vote/#{voting.token}")
+    page.wait_for_selector("form#ballot")
+    assert "#" not in page.url  # the fragment is wiped from the address bar and history
+    subjects = page.locator("fieldset.subject")
+    assert subjects.count() == 2
+    radios = page.locator("form#ballot .levels")
+    assert radios.count() == 2 * 5  # two teams × five items
+    box = page.locator("label.level span").first.bounding_box()
+    assert box is not None
+    assert box["height"] >= 44  # a finger-sized tap target
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(ARTIFACTS / "ballot-01-phone.png"), full_page=True)
+
+    # submitting with a missing item: the browser asks for it, nothing is stored
+    page.locator("#cast").tap()
+    assert _db(Ballot.objects.count) == 0
+
+    for i in range(radios.count()):
+        radios.nth(i).locator("label.level").nth(i % 4).tap()
+    page.locator("#cast").tap()
+    page.wait_for_selector("#voted")
+    page.screenshot(path=str(ARTIFACTS / "ballot-02-voted.png"), full_page=True)
+    assert _db(Ballot.objects.count) == 1
+    # taps: item i of the 10 took level i % 4 of 优 1.0, 良 0.85, 中 0.7, 差 0.5
+    assert sorted(_db(lambda: list(Mark.objects.values_list("score", flat=True)))) == sorted(
+        [100.0, 85.0, 70.0, 50.0] * 2 + [100.0, 85.0]
+    )
+    assert _db(lambda: BallotToken.objects.get().used)
+
+    # the same link again (scanned anew): refused, with the reason
+    page.goto("about:blank")
+    page.goto(f"{voting.url}/vote/#{voting.token}")
+    page.wait_for_selector("#vote-error")
+    assert "已投票" in page.inner_text("#vote-error")
+    assert _db(Ballot.objects.count) == 1
