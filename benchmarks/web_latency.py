@@ -1,5 +1,6 @@
 """Page latency under 20 concurrent clients: gunicorn on loopback, PostgreSQL, a 10,000-cadre year.
 
+    pip install -c constraints.txt -e ".[server]"         # gunicorn; and apt-get install wrk
     python benchmarks/web_latency.py                       # load (first time), serve, measure
     python benchmarks/web_latency.py --page run=web:run:run_id=1   # add or replace a page
 
