@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from kaohe.accounts.models import RoleAssignment, User
+from kaohe.accounts.roles import MANAGE_ROLES
 
 
 class RoleAssignmentInline(admin.TabularInline[RoleAssignment, User]):
@@ -38,6 +39,9 @@ class RoleAssignmentAdmin(SimpleHistoryAdmin):
     search_fields = ("user__username", "user__display_name", "unit__code", "section__code")
     raw_id_fields = ("user", "unit", "section")
     readonly_fields = ("granted_by", "created")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(MANAGE_ROLES) or super().has_module_permission(request)
 
     def save_model(
         self, request: HttpRequest, obj: RoleAssignment, form: Any, change: bool

@@ -88,6 +88,9 @@ _rule(IMPORT_DATA, is_admin | is_office | is_statistics)
 _rule(EDIT_PLAN, is_admin | is_office)
 _rule(COMPUTE_RUN, is_admin | is_office)
 _rule(MANAGE_ROLES, is_admin | is_office)
+# the admin site's permissions on role assignments: the same people as the management page
+for _verb in ("view", "add", "change", "delete"):
+    _rule(f"accounts.{_verb}_roleassignment", is_admin | is_office)
 
 
 def allowed(user: AnyUser, permission: str, code: str) -> bool:
