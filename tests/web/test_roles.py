@@ -133,10 +133,10 @@ def test_the_scope_functions_answer_for_each_role(roles_district: District) -> N
     d = roles_district
     assert cadre_codes_for(d.users["office"]) is None
     assert cadre_codes_for(d.users["admin"]) is None
-    assert cadre_codes_for(d.users["cadre"]) == {d.own_cadre}
-    assert cadre_codes_for(d.users["section_chief"]) == _section_cadres(d.own_section)
-    assert cadre_codes_for(d.users["unit_head"]) == _unit_cadres(d.own_unit)
-    assert section_codes_for(d.users["section_chief"]) == {d.own_section}
+    assert cadre_codes_for(d.users["cadre"]) == frozenset({d.own_cadre})
+    assert cadre_codes_for(d.users["section_chief"]) == frozenset(_section_cadres(d.own_section))
+    assert cadre_codes_for(d.users["unit_head"]) == frozenset(_unit_cadres(d.own_unit))
+    assert section_codes_for(d.users["section_chief"]) == frozenset({d.own_section})
     assert cadre_codes_for(d.users["none"]) == frozenset()
     assert scope_for(d.users["owner"]).departments == {"组织部"}
 
@@ -147,7 +147,7 @@ def test_the_scope_functions_answer_for_each_role(roles_district: District) -> N
 def test_a_role_needs_the_scope_it_names(roles_district: District) -> None:
     user = User.objects.create_user(username="someone", password="x")
     unit = Unit.objects.get(code=roles_district.own_unit)
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"role": Role.UNIT_HEAD}, "unit"),
         ({"role": Role.SECTION_CHIEF}, "section"),
         ({"role": Role.INDICATOR_OWNER}, "department"),
