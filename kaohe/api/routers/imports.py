@@ -19,6 +19,7 @@ from kaohe.api.schemas import ImportOut, ImportPage, TemplateOut
 from kaohe.collection.importers import Upload
 from kaohe.collection.models import ImportBatch
 from kaohe.collection.services import import_file, template_all, template_table
+from kaohe.core.models import MAX_YEAR, MIN_YEAR
 from kaohe.engine import schema as s
 
 router = Router(tags=["imports 导入"])
@@ -64,6 +65,11 @@ def imports_create(
 ) -> Status[ImportBatch]:
     user = user_of(request)
     require(may_import(user), "importing needs the office's or the statistics role")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        detail = f"year must be from {MIN_YEAR} to {MAX_YEAR}"
+        raise ApiError(
+            422, detail, [{"file": "request", "row": None, "column": "year", "message": detail}]
+        )
     upload = cast(Upload, file)  # an uploaded file always has its size
     batch = import_file(upload=upload, year=year, user=user if isinstance(user, User) else None)
     if batch.state != ImportBatch.State.DONE:
