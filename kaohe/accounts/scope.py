@@ -235,6 +235,21 @@ def reads_people(user: AnyUser) -> bool:
     return scope_for(user).people
 
 
+# --- imports
+
+STATISTICS_TABLES: Final = frozenset({s.ECONOMIC, s.DISTRICT})
+
+
+def importable_tables(user: AnyUser) -> frozenset[str] | None:
+    """Tables ``user`` may import (None: every table): the economic bureau its statistics."""
+    roles = scope_for(user).roles
+    if roles & FULL_ROLES:
+        return None
+    if Role.STATISTICS in roles:
+        return STATISTICS_TABLES
+    return frozenset()
+
+
 # --- result rows
 
 

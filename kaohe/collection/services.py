@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Final
@@ -31,12 +31,20 @@ def problem_dict(p: Problem) -> dict[str, object]:
     return {"file": p.file, "row": p.row, "column": p.column, "message": p.message}
 
 
-def import_file(*, upload: Upload, year: int, user: User | None = None) -> ImportBatch:
+def import_file(
+    *,
+    upload: Upload,
+    year: int,
+    user: User | None = None,
+    tables: Collection[str] | None = None,
+) -> ImportBatch:
     """Import a workbook or CSV file into ``year``: all of it, or nothing when any problem.
 
     Checks size and type, parses with the engine, validates the year's stored data with the
     upload put over it, then upserts every table in one transaction. The returned
-    :class:`ImportBatch` (saved either way) holds the counts or the problems.
+    :class:`ImportBatch` (saved either way) holds the counts or the problems. ``tables``: the
+    tables the importer's role may import (None: every table); a file holding another table is
+    refused whole.
     """
     started = time.perf_counter()
     name = Path(upload.name or "upload").name
@@ -56,6 +64,20 @@ def import_file(*, upload: Upload, year: int, user: User | None = None) -> Impor
             )
         except ImportRefusedError as exc:
             return _refused(batch, exc.problems, [], started)
+    if tables is not None:
+        outside = sorted(set(parsed.frames) - set(tables))
+        if outside:
+            allowed = ", ".join(sorted(tables)) or "none"
+            problems = [
+                Problem(
+                    parsed.sources.get(t, name),
+                    None,
+                    None,
+                    f"your role may not import the {t} table (only: {allowed})",
+                )
+                for t in outside
+            ]
+            return _refused(batch, problems, [], started)
     checked = validate_import(parsed.frames, parsed.sources, plan)
     # a cell the parser refused is empty in the frames: its "a value is required" is the same cell
     refused = {(p.file, p.row, p.column) for p in parsed.problems}

@@ -38,6 +38,7 @@ class District:
     own_cadre: str  # the cadre account's cadre, in the section chief's section of own_unit
     other_cadre: str  # a cadre of other_unit
     users: dict[str, User]
+    files: dict[str, Path]  # units.csv and economic.csv of the district, to import again
     tokens: dict[str, str]
 
 
@@ -47,7 +48,9 @@ def _make(tmp: Path) -> District:
     data_load(frames=frames, year=YEAR, reason="test")
     run = run_compute(year=YEAR)
     assert run.state == Run.State.DONE, run.error
-    (units_csv,) = write_tables({"units": frames["units"]}, tmp, YEAR)
+    units_csv, economic_csv = write_tables(
+        {"units": frames["units"], "economic": frames["economic"]}, tmp, YEAR
+    )
     batch = import_file(upload=upload(units_csv), year=YEAR)
     assert batch.state == ImportBatch.State.DONE, batch.problems
     mine = (
@@ -96,6 +99,7 @@ def _make(tmp: Path) -> District:
         own_cadre=mine.cadre.code,
         other_cadre=other.cadre.code,
         users=users,
+        files={"units": units_csv, "economic": economic_csv},
         tokens=tokens,
     )
 

@@ -220,3 +220,29 @@ def test_only_the_office_and_administrators_manage_roles(roles_district: Distric
     client = Client()
     client.force_login(d.users["office"])
     assert client.get("/admin/accounts/roleassignment/").status_code == 200
+
+
+# --- imports by role
+
+
+def _import(d: District, role: str, table: str) -> Any:
+    path = d.files[table]
+    with path.open("rb") as f:
+        return Client().post(
+            f"{API}/imports",
+            {"file": f, "year": YEAR},
+            HTTP_AUTHORIZATION=f"Bearer {d.tokens[role]}",
+        )
+
+
+def test_the_economic_bureau_imports_economic_statistics_only(roles_district: District) -> None:
+    d = roles_district
+    refused = _import(d, "statistics", "units")
+    assert refused.status_code == 422
+    (problem,) = refused.json()["problems"]
+    assert problem["file"] == "units.csv"
+    assert "may not import the units table" in problem["message"]
+    accepted = _import(d, "statistics", "economic")
+    assert accepted.status_code == 201, accepted.content[:300]
+    assert accepted.json()["counts"]["economic"]["unchanged"] > 0
+    assert _import(d, "office", "units").status_code == 201

@@ -12,6 +12,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from pydantic import Field
 
 from kaohe.accounts.models import User
+from kaohe.accounts.scope import importable_tables
 from kaohe.api.errors import ApiError, require
 from kaohe.api.permissions import may_import
 from kaohe.api.routers.common import ERRORS, PageQuery, user_of
@@ -71,7 +72,12 @@ def imports_create(
             422, detail, [{"file": "request", "row": None, "column": "year", "message": detail}]
         )
     upload = cast(Upload, file)  # an uploaded file always has its size
-    batch = import_file(upload=upload, year=year, user=user if isinstance(user, User) else None)
+    batch = import_file(
+        upload=upload,
+        year=year,
+        user=user if isinstance(user, User) else None,
+        tables=importable_tables(user),
+    )
     if batch.state != ImportBatch.State.DONE:
         detail = (
             f"not imported (import {batch.pk}): {batch.problem_count} problem"
