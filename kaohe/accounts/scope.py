@@ -5,8 +5,10 @@ assignments (:class:`~kaohe.accounts.models.RoleAssignment`), their groups (a gr
 a role grants it, for accounts made before role assignments existed) and their link to a cadre:
 
 - system administrator (superuser or the ``admin`` role) and assessment office: everything;
-- economic bureau, indicator-owner department, discipline inspector: every unit's card and the
-  district's pages, no person's detail;
+- discipline inspector: every unit's card (events and vetoes) and every veto, no person's
+  detail;
+- economic bureau, indicator-owner department: the district's pages (dashboard, unit ranking)
+  and their imports: economic statistics, results of the indicators the department owns;
 - unit head: the subtree of their unit(s): the unit, its sections, every cadre who holds or held
   a post in it;
 - section chief: their section(s) and the cadres who hold or held a post in it, and their unit's
@@ -33,7 +35,7 @@ from kaohe.org.models import Assignment, Cadre, Section, Unit
 AnyUser = User | AnonymousUser
 
 FULL_ROLES: Final = frozenset({Role.ADMIN, Role.OFFICE})
-ALL_UNIT_ROLES: Final = FULL_ROLES | {Role.STATISTICS, Role.INDICATOR_OWNER, Role.INSPECTOR}
+ALL_UNIT_ROLES: Final = FULL_ROLES | {Role.INSPECTOR}
 PEOPLE_ROLES: Final = FULL_ROLES | {Role.UNIT_HEAD, Role.SECTION_CHIEF, Role.CADRE}
 _CACHE: Final = "_kaohe_scope"
 
@@ -241,13 +243,25 @@ STATISTICS_TABLES: Final = frozenset({s.ECONOMIC, s.DISTRICT})
 
 
 def importable_tables(user: AnyUser) -> frozenset[str] | None:
-    """Tables ``user`` may import (None: every table): the economic bureau its statistics."""
+    """Tables ``user`` may import (None: every table): the economic bureau its statistics, an
+    indicator-owner department indicator results (of its own indicators: :func:`owners_for`)."""
     roles = scope_for(user).roles
     if roles & FULL_ROLES:
         return None
+    tables: frozenset[str] = frozenset()
     if Role.STATISTICS in roles:
-        return STATISTICS_TABLES
-    return frozenset()
+        tables |= STATISTICS_TABLES
+    if Role.INDICATOR_OWNER in roles:
+        tables |= {s.RESULTS}
+    return tables
+
+
+def owners_for(user: AnyUser) -> frozenset[str] | None:
+    """Departments whose indicators' results ``user`` imports (None: any indicator)."""
+    scope = scope_for(user)
+    if scope.full or Role.INDICATOR_OWNER not in scope.roles:
+        return None
+    return scope.departments
 
 
 # --- result rows

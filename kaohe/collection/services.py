@@ -19,6 +19,7 @@ from kaohe.collection.importers import ImportRefusedError, Upload, parse_upload,
 from kaohe.collection.loader import Counts, tables_upsert
 from kaohe.collection.models import ImportBatch
 from kaohe.collection.validation import validate_import
+from kaohe.engine import Plan as EnginePlan
 from kaohe.engine import Problem, template_workbook
 from kaohe.engine import schema as s
 from kaohe.engine.io import KIND_HINTS, README_SHEET
@@ -37,6 +38,7 @@ def import_file(
     year: int,
     user: User | None = None,
     tables: Collection[str] | None = None,
+    owners: Collection[str] | None = None,
 ) -> ImportBatch:
     """Import a workbook or CSV file into ``year``: all of it, or nothing when any problem.
 
@@ -44,7 +46,9 @@ def import_file(
     upload put over it, then upserts every table in one transaction. The returned
     :class:`ImportBatch` (saved either way) holds the counts or the problems. ``tables``: the
     tables the importer's role may import (None: every table); a file holding another table is
-    refused whole.
+    refused whole. ``owners``: when given, indicator results only of the indicators these
+    departments own in the year's plan (an indicator-owner department); any other is a problem
+    of its row.
     """
     started = time.perf_counter()
     name = Path(upload.name or "upload").name
@@ -78,6 +82,15 @@ def import_file(
                 for t in outside
             ]
             return _refused(batch, problems, [], started)
+    if owners is not None and s.RESULTS in parsed.frames:
+        foreign = _not_owned(parsed.frames[s.RESULTS], plan, owners)
+        if foreign:
+            source = parsed.sources.get(s.RESULTS, name)
+            problems = [
+                Problem(source, row, s.INDICATOR, f"indicator {key!r} is not your department's")
+                for row, key in foreign
+            ]
+            return _refused(batch, problems, [], started)
     checked = validate_import(parsed.frames, parsed.sources, plan)
     # a cell the parser refused is empty in the frames: its "a value is required" is the same cell
     refused = {(p.file, p.row, p.column) for p in parsed.problems}
@@ -95,6 +108,20 @@ def import_file(
         batch.full_clean()
         batch.save()
     return batch
+
+
+def _not_owned(
+    frame: pl.DataFrame, plan: EnginePlan, owners: Collection[str]
+) -> list[tuple[int, str]]:
+    """(row, indicator) of the result rows whose indicator none of ``owners`` owns."""
+    owned = {
+        indicator.key
+        for category in plan.categories.values()
+        for _, indicator in category.indicators()
+        if indicator.owner in owners
+    }
+    rows = frame.filter(~pl.col(s.INDICATOR).is_in(list(owned))).select(s.ROW, s.INDICATOR)
+    return [(int(r), str(k)) for r, k in rows.iter_rows()]
 
 
 def _fill(batch: ImportBatch, counts: Mapping[str, Counts]) -> None:

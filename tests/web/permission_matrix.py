@@ -37,10 +37,8 @@ LOGGED_IN: Final = " ".join(r for r in ROLES if r != "anonymous")
 ANY_ROLE: Final = "admin office statistics owner inspector unit_head section_chief cadre"
 PEOPLE: Final = "admin office unit_head section_chief cadre"
 OFFICE: Final = "admin office"
-IMPORTERS: Final = "admin office statistics"
-UNIT_CARD: Final = (
-    "admin office statistics owner inspector unit_head:own section_chief:own cadre:own"
-)
+IMPORTERS: Final = "admin office statistics owner"
+UNIT_CARD: Final = "admin office inspector unit_head:own section_chief:own cadre:own"
 CADRE_DETAIL: Final = "admin office unit_head:own section_chief:own cadre:own"
 
 

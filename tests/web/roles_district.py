@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -27,6 +28,8 @@ from kaohe.results.models import Run
 from kaohe.results.services import run_compute
 from tests.web.conftest import YEAR, demo_frames, upload
 
+DEPARTMENT = "组织部"  # the indicator owner's: owns the plan's political and party indicators
+
 
 @dataclass
 class District:
@@ -38,7 +41,7 @@ class District:
     own_cadre: str  # the cadre account's cadre, in the section chief's section of own_unit
     other_cadre: str  # a cadre of other_unit
     users: dict[str, User]
-    files: dict[str, Path]  # units.csv and economic.csv of the district, to import again
+    files: dict[str, Path]  # tables of the district as CSV, to import again
     tokens: dict[str, str]
 
 
@@ -48,9 +51,18 @@ def _make(tmp: Path) -> District:
     data_load(frames=frames, year=YEAR, reason="test")
     run = run_compute(year=YEAR)
     assert run.state == Run.State.DONE, run.error
-    units_csv, economic_csv = write_tables(
-        {"units": frames["units"], "economic": frames["economic"]}, tmp, YEAR
+    units_csv, economic_csv, results_csv = write_tables(
+        {n: frames[n] for n in ("units", "economic", "results")}, tmp, YEAR
     )
+    owned = [
+        i.key
+        for c in plan.parsed().categories.values()
+        for _, i in c.indicators()
+        if i.owner == DEPARTMENT
+    ]
+    mine_only = frames["results"].filter(pl.col("indicator").is_in(owned))
+    assert 0 < mine_only.height < frames["results"].height
+    (owned_csv,) = write_tables({"results": mine_only}, tmp / "owned", YEAR)
     batch = import_file(upload=upload(units_csv), year=YEAR)
     assert batch.state == ImportBatch.State.DONE, batch.problems
     mine = (
@@ -84,7 +96,7 @@ def _make(tmp: Path) -> District:
     }
     role_assign(user=users["office"], role=Role.OFFICE)
     role_assign(user=users["statistics"], role=Role.STATISTICS)
-    role_assign(user=users["owner"], role=Role.INDICATOR_OWNER, department="组织部")
+    role_assign(user=users["owner"], role=Role.INDICATOR_OWNER, department=DEPARTMENT)
     role_assign(user=users["inspector"], role=Role.INSPECTOR)
     role_assign(user=users["unit_head"], role=Role.UNIT_HEAD, unit=own_unit)
     role_assign(user=users["section_chief"], role=Role.SECTION_CHIEF, section=section)
@@ -99,7 +111,12 @@ def _make(tmp: Path) -> District:
         own_cadre=mine.cadre.code,
         other_cadre=other.cadre.code,
         users=users,
-        files={"units": units_csv, "economic": economic_csv},
+        files={
+            "units": units_csv,
+            "economic": economic_csv,
+            "results": results_csv,
+            "results_owned": owned_csv,
+        },
         tokens=tokens,
     )
 

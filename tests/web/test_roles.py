@@ -125,8 +125,8 @@ def test_district_roles_read_no_persons_detail(roles_district: District) -> None
         user = d.users[role]
         assert not user.has_perm(VIEW_PEOPLE)
         assert cadre_codes_for(user) == frozenset()
-        card = _page(d, role, f"/units/{d.own_unit}/?year={YEAR}")
-        assert "/cadres/" not in card, role
+    card = _page(d, "inspector", f"/units/{d.own_unit}/?year={YEAR}")
+    assert "/cadres/" not in card  # the unit's events and vetoes, not its people
 
 
 def test_the_scope_functions_answer_for_each_role(roles_district: District) -> None:
@@ -246,3 +246,19 @@ def test_the_economic_bureau_imports_economic_statistics_only(roles_district: Di
     assert accepted.status_code == 201, accepted.content[:300]
     assert accepted.json()["counts"]["economic"]["unchanged"] > 0
     assert _import(d, "office", "units").status_code == 201
+
+
+def test_an_indicator_owner_imports_results_of_its_own_indicators_only(
+    roles_district: District,
+) -> None:
+    d = roles_district
+    refused = _import(d, "owner", "results")
+    assert refused.status_code == 422
+    problems = refused.json()["problems"]
+    assert problems
+    assert {p["column"] for p in problems} == {"indicator"}
+    assert all("is not your department's" in p["message"] for p in problems)
+    assert all(p["row"] and p["row"] >= 2 for p in problems)
+    accepted = _import(d, "owner", "results_owned")
+    assert accepted.status_code == 201, accepted.content[:300]
+    assert _import(d, "owner", "economic").status_code == 422  # not its table

@@ -12,7 +12,7 @@ from ninja import File, Form, Query, Router, Status, UploadedFile
 from pydantic import Field
 
 from kaohe.accounts.models import User
-from kaohe.accounts.scope import importable_tables
+from kaohe.accounts.scope import importable_tables, owners_for
 from kaohe.api.errors import ApiError, require
 from kaohe.api.permissions import may_import
 from kaohe.api.routers.common import ERRORS, PageQuery, user_of
@@ -77,6 +77,7 @@ def imports_create(
         year=year,
         user=user if isinstance(user, User) else None,
         tables=importable_tables(user),
+        owners=owners_for(user),
     )
     if batch.state != ImportBatch.State.DONE:
         detail = (

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import User
 from kaohe.accounts.roles import COMPUTE_RUN, IMPORT_DATA
-from kaohe.accounts.scope import importable_tables
+from kaohe.accounts.scope import importable_tables, owners_for
 from kaohe.collection.models import ImportBatch
 from kaohe.collection.selectors import import_batch_recent
 from kaohe.collection.services import import_file
@@ -59,6 +59,7 @@ def imports(request: HttpRequest) -> HttpResponse:
         year=form.cleaned_data["year"],
         user=_user(request),
         tables=importable_tables(request.user),
+        owners=owners_for(request.user),
     )
     return redirect("web:import_batch", batch_id=batch.pk)
 
