@@ -3,6 +3,7 @@ the role assignments' rules, the management page, and accounts made with the old
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -79,6 +80,13 @@ def test_a_cadre_sees_the_unit_ranking_but_no_other_persons_score(
     others = _unit_cadres(d.own_unit) - {d.own_cadre}
     assert f"/cadres/{d.own_cadre}/" in card
     assert not [c for c in others if f"/cadres/{c}/" in card]
+    ranking = _page(d, "cadre", f"/ranking/?year={YEAR}")
+    linked = set(re.findall(r'href="/units/([^/"]+)/', ranking))
+    assert linked <= {d.own_unit}  # the other units' figures, without links to their cards
+    office = set(
+        re.findall(r'href="/units/([^/"]+)/', _page(d, "office", f"/ranking/?year={YEAR}"))
+    )
+    assert len(office) > len(linked)  # the same table, every unit linked for the office
     annual = _page(d, "cadre", f"/annual/?year={YEAR}")
     assert not [c for c in others if f"/cadres/{c}/" in annual]
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaohe.accounts.roles import INSPECTOR, VIEW_PEOPLE
-from kaohe.accounts.scope import cadre_codes_for, scope_for
+from kaohe.accounts.scope import cadre_codes_for, scope_for, unit_codes_for
 from kaohe.core.periods import month_label
 from kaohe.engine import schema as s
 from kaohe.web import labels
@@ -61,6 +61,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "categories": categories,
             "category": category,
             "rows": category_ranking(shown.run, shown.month, category),
+            "cards": unit_codes_for(request.user),  # units whose card opens (None: all)
         }
     return render_htmx(request, "web/ranking.html", "web/_ranking_table.html", context)
 
