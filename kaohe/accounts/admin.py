@@ -31,6 +31,15 @@ class UserAdmin(BaseUserAdmin[User]):
     raw_id_fields = ("cadre",)
     inlines = (RoleAssignmentInline,)
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        """Role assignments added here record who granted them."""
+        granter = request.user if isinstance(request.user, User) else None
+        for inline_form in formset.forms:
+            assignment = inline_form.instance
+            if isinstance(assignment, RoleAssignment) and assignment.pk is None:
+                assignment.granted_by = granter
+        super().save_formset(request, form, formset, change)
+
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(SimpleHistoryAdmin):

@@ -270,3 +270,25 @@ def test_an_indicator_owner_imports_results_of_its_own_indicators_only(
     accepted = _import(d, "owner", "results_owned")
     assert accepted.status_code == 201, accepted.content[:300]
     assert _import(d, "owner", "economic").status_code == 422  # not its table
+
+
+def test_the_admin_grants_a_role_on_the_users_page(admin_client: Client) -> None:
+    target = User.objects.create_user(username="viaadmin", password="x")
+    unit = Unit.objects.create(code="UX", name="X", category="c")
+    data = {
+        "username": "viaadmin",
+        "password": target.password,
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+        "role_assignments-TOTAL_FORMS": "1",
+        "role_assignments-INITIAL_FORMS": "0",
+        "role_assignments-0-role": Role.UNIT_HEAD,
+        "role_assignments-0-unit": unit.pk,
+        "role_assignments-0-department": "",
+    }
+    response = admin_client.post(f"/admin/accounts/user/{target.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    made = RoleAssignment.objects.get(user=target)
+    assert made.unit == unit
+    assert made.granted_by is not None
+    assert made.granted_by.username == "admin"
