@@ -1,12 +1,13 @@
 /* Kaohe's page behaviour without inline script (the Content-Security-Policy allows only our own
- * script files): selects marked data-autosubmit submit their form when changed, progress bars
- * take their width from data-progress (also in fragments htmx swaps in). */
+ * script files): controls (selects, checkboxes) marked data-autosubmit submit their form when
+ * changed; progress bars take their width from data-progress (also in fragments htmx swaps in). */
 (function () {
   "use strict";
 
   document.addEventListener("change", function (event) {
     var target = event.target;
-    if (target instanceof HTMLSelectElement && target.hasAttribute("data-autosubmit") && target.form) {
+    var control = target instanceof HTMLSelectElement || target instanceof HTMLInputElement;
+    if (control && target.hasAttribute("data-autosubmit") && target.form) {
       target.form.submit();
     }
   });
