@@ -17,6 +17,7 @@ from config.env import (
     env_path,
     env_str,
 )
+from kaohe.core.security import DEFAULT_POLICY
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = BASE_DIR / "kaohe"
@@ -69,12 +70,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kaohe.core.security.SecurityHeadersMiddleware",  # Content-Security-Policy (own origin only)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kaohe.core.security.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -109,7 +112,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("KAOHE_PASSWORD_MIN_LENGTH", 12, minimum=10)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -152,6 +158,24 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("KAOHE_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+# Sessions end after KAOHE_SESSION_MINUTES without a request (give or take a minute), and when
+# the browser closes.
+SESSION_COOKIE_AGE = env_int("KAOHE_SESSION_MINUTES", 30, minimum=1) * 60
+KAOHE_SESSION_REFRESH_SECONDS = 60  # kaohe.core.security.SessionIdleMiddleware
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False  # htmx and the API docs read the token from the page, not the cookie
+# HTTPS in production: redirect, HSTS (KAOHE_HSTS_SECONDS=0 turns it off), proxy header
+SECURE_SSL_REDIRECT = env_bool("KAOHE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("KAOHE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("KAOHE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("KAOHE_HSTS_PRELOAD", not DEBUG)
+if env_bool("KAOHE_BEHIND_PROXY", False):  # the proxy sets X-Forwarded-Proto
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+KAOHE_CONTENT_SECURITY_POLICY = env_str("KAOHE_CONTENT_SECURITY_POLICY", DEFAULT_POLICY)
 
 # Background jobs: django-tasks with the database backend (worker: manage.py db_worker).
 TASKS = {

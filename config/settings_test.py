@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("KAOHE_SECRET_KEY", "test-suite-only-key")
 os.environ.setdefault("KAOHE_SECURE_COOKIES", "0")
+os.environ.setdefault("KAOHE_SSL_REDIRECT", "0")  # the test client speaks plain HTTP
 
 from config.settings import *  # noqa: F403
 

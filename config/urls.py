@@ -23,6 +23,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("collection/", include("kaohe.collection.urls")),
+    path("accounts/", include("kaohe.accounts.urls")),
     path("", include("kaohe.web.urls")),
     path("followup/", include("kaohe.followup.urls")),
     path("api/v1/", include("kaohe.api.urls")),

@@ -1,29 +1,38 @@
 """Who may read and do what through the API: small predicates, one question each.
 
-For now: the assessment office (考核办), staff and superusers read everything; a user linked to
-a cadre reads only that cadre's own records; computing and importing follow the roles'
-permissions (kaohe.accounts.roles). A later issue moves these to django-rules with unit scopes:
-swap the bodies, keep the names.
+The answers come from the roles (kaohe.accounts.roles, django-rules) and the organisation
+scope (kaohe.accounts.scope), the same as the pages': the assessment office and administrators
+read everything; a unit head their unit's subtree; a section chief their section; a cadre their
+own records; everyone with a role the unit scores and rankings (public within the district).
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+
+from kaohe.accounts import scope
 from kaohe.accounts.models import User
-from kaohe.accounts.roles import COMPUTE_RUN, IMPORT_DATA, OFFICE
-from kaohe.engine import schema as s
+from kaohe.accounts.roles import COMPUTE_RUN, IMPORT_DATA, VIEW_RESULTS, VIEW_UNIT, allowed
 
 AnyUser = User | AnonymousUser
 
 
 def reads_everything(user: AnyUser) -> bool:
-    """The office, staff and superusers see every record."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or user.is_staff:
-        return True
-    return user.groups.filter(name=OFFICE).exists()
+    """Administrators and the assessment office see every record."""
+    return scope.scope_for(user).full
+
+
+def reads_district(user: AnyUser) -> bool:
+    """Anyone with a role: the unit scores and rankings, the import templates."""
+    return user.is_authenticated and user.has_perm(VIEW_RESULTS)
+
+
+def reads_people(user: AnyUser) -> bool:
+    """Reads some person's results (their own at least)."""
+    return scope.reads_people(user)
 
 
 def own_cadre(user: AnyUser) -> str | None:
@@ -35,15 +44,28 @@ def own_cadre(user: AnyUser) -> str | None:
 
 
 def reads_cadre(user: AnyUser, code: str) -> bool:
-    """Everything-readers, and the cadre themself."""
-    return reads_everything(user) or own_cadre(user) == code
+    """Everything-readers, unit heads and section chiefs over the cadre, the cadre themself."""
+    return scope.sees_cadre(user, code) and reads_people(user)
+
+
+def reads_unit(user: AnyUser, code: str) -> bool:
+    """A unit's report card."""
+    return user.is_authenticated and allowed(user, VIEW_UNIT, code)
 
 
 def reads_subject(user: AnyUser, subject_type: str, code: str) -> bool:
-    """A record of a unit, team, section or cadre: everything-readers; a cadre their own."""
-    if reads_everything(user):
-        return True
-    return subject_type == s.SUBJECT_CADRE and own_cadre(user) == code
+    """A record of a unit, team, section or cadre within the user's scope."""
+    return scope.sees_subject(user, subject_type, code)
+
+
+def subject_scope(query: QuerySet[Any], user: AnyUser) -> QuerySet[Any]:
+    """Rows with a subject type and code, cut to the user's scope."""
+    return scope.subject_rows(query, user)
+
+
+def cadre_scope(query: QuerySet[Any], user: AnyUser) -> QuerySet[Any]:
+    """Rows of cadres (``cadre_code``), cut to the user's scope."""
+    return scope.cadre_rows(query, user)
 
 
 def may_compute(user: AnyUser) -> bool:

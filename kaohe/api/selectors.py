@@ -16,6 +16,7 @@ from typing import Any, Final
 import polars as pl
 from django.db.models import Model, Q, QuerySet
 
+from kaohe.accounts.scope import AnyUser, subject_rows
 from kaohe.collection.exchange import TABLE_MAPS, YEAR_FIELD
 from kaohe.collection.frames import rows_to_frame
 from kaohe.collection.models import Event, ImportBatch
@@ -150,11 +151,9 @@ def with_names(rows: list[dict[str, Any]], model: type[Model], column: str) -> l
     return rows
 
 
-def subject_scope(query: QuerySet[Any], cadre: str | None) -> QuerySet[Any]:
-    """Only the records of cadre ``cadre`` (a user who reads their own records only)."""
-    if cadre is None:
-        return query
-    return query.filter(subject_type=s.SUBJECT_CADRE, subject_code=cadre)
+def subject_scope(query: QuerySet[Any], user: AnyUser) -> QuerySet[Any]:
+    """Only the records of subjects ``user`` may see (kaohe.accounts.scope)."""
+    return subject_rows(query, user)
 
 
 # --- rankings

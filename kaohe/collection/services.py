@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Final
@@ -19,6 +19,7 @@ from kaohe.collection.importers import ImportRefusedError, Upload, parse_upload,
 from kaohe.collection.loader import Counts, tables_upsert
 from kaohe.collection.models import ImportBatch
 from kaohe.collection.validation import validate_import
+from kaohe.engine import Plan as EnginePlan
 from kaohe.engine import Problem, template_workbook
 from kaohe.engine import schema as s
 from kaohe.engine.io import KIND_HINTS, README_SHEET
@@ -31,12 +32,23 @@ def problem_dict(p: Problem) -> dict[str, object]:
     return {"file": p.file, "row": p.row, "column": p.column, "message": p.message}
 
 
-def import_file(*, upload: Upload, year: int, user: User | None = None) -> ImportBatch:
+def import_file(
+    *,
+    upload: Upload,
+    year: int,
+    user: User | None = None,
+    tables: Collection[str] | None = None,
+    owners: Collection[str] | None = None,
+) -> ImportBatch:
     """Import a workbook or CSV file into ``year``: all of it, or nothing when any problem.
 
     Checks size and type, parses with the engine, validates the year's stored data with the
     upload put over it, then upserts every table in one transaction. The returned
-    :class:`ImportBatch` (saved either way) holds the counts or the problems.
+    :class:`ImportBatch` (saved either way) holds the counts or the problems. ``tables``: the
+    tables the importer's role may import (None: every table); a file holding another table is
+    refused whole. ``owners``: when given, indicator results only of the indicators these
+    departments own in the year's plan (an indicator-owner department); any other is a problem
+    of its row.
     """
     started = time.perf_counter()
     name = Path(upload.name or "upload").name
@@ -56,6 +68,29 @@ def import_file(*, upload: Upload, year: int, user: User | None = None) -> Impor
             )
         except ImportRefusedError as exc:
             return _refused(batch, exc.problems, [], started)
+    if tables is not None:
+        outside = sorted(set(parsed.frames) - set(tables))
+        if outside:
+            allowed = ", ".join(sorted(tables)) or "none"
+            problems = [
+                Problem(
+                    parsed.sources.get(t, name),
+                    None,
+                    None,
+                    f"your role may not import the {t} table (only: {allowed})",
+                )
+                for t in outside
+            ]
+            return _refused(batch, problems, [], started)
+    if owners is not None and s.RESULTS in parsed.frames:
+        foreign = _not_owned(parsed.frames[s.RESULTS], plan, owners)
+        if foreign:
+            source = parsed.sources.get(s.RESULTS, name)
+            problems = [
+                Problem(source, row, s.INDICATOR, f"indicator {key!r} is not your department's")
+                for row, key in foreign
+            ]
+            return _refused(batch, problems, [], started)
     checked = validate_import(parsed.frames, parsed.sources, plan)
     # a cell the parser refused is empty in the frames: its "a value is required" is the same cell
     refused = {(p.file, p.row, p.column) for p in parsed.problems}
@@ -73,6 +108,20 @@ def import_file(*, upload: Upload, year: int, user: User | None = None) -> Impor
         batch.full_clean()
         batch.save()
     return batch
+
+
+def _not_owned(
+    frame: pl.DataFrame, plan: EnginePlan, owners: Collection[str]
+) -> list[tuple[int, str]]:
+    """(row, indicator) of the result rows whose indicator none of ``owners`` owns."""
+    owned = {
+        indicator.key
+        for category in plan.categories.values()
+        for _, indicator in category.indicators()
+        if indicator.owner in owners
+    }
+    rows = frame.filter(~pl.col(s.INDICATOR).is_in(list(owned))).select(s.ROW, s.INDICATOR)
+    return [(int(r), str(k)) for r, k in rows.iter_rows()]
 
 
 def _fill(batch: ImportBatch, counts: Mapping[str, Counts]) -> None:

@@ -14,12 +14,21 @@ from django.conf import settings
 from django.db import transaction
 
 from kaohe.accounts.models import User
-from kaohe.accounts.roles import CADRE, OFFICE, STATISTICS, UNIT_HEAD, roles_ensure
+from kaohe.accounts.roles import (
+    CADRE,
+    INDICATOR_OWNER,
+    INSPECTOR,
+    OFFICE,
+    SECTION_CHIEF,
+    STATISTICS,
+    UNIT_HEAD,
+)
+from kaohe.accounts.services import role_assign
 from kaohe.collection.loader import Counts
 from kaohe.collection.services import data_load, data_reset
 from kaohe.engine import dataset_from_frames
 from kaohe.engine.demo import generate
-from kaohe.org.models import Assignment, Cadre, Post, Unit
+from kaohe.org.models import Assignment, Cadre, Post, Section, Unit
 from kaohe.plans.models import Plan
 from kaohe.plans.services import plan_save
 from kaohe.results.models import Run
@@ -100,44 +109,103 @@ def demo_reset() -> None:
 
 
 def _password() -> str:
-    return secrets.token_urlsafe(9)
+    return secrets.token_urlsafe(12)  # 16 characters: above the password policy's minimum
+
+
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    username: str
+    display: str
+    role: str  # a Role value, or "superuser"
+    cadre: Cadre | None = None
+    unit: Unit | None = None
+    section: Section | None = None
+    department: str = ""
+
+
+DEMO_DEPARTMENT: Final = "组织部"  # owner of the plan's political and party-building indicators
 
 
 @transaction.atomic
 def demo_accounts() -> list[Account]:
-    """One account per role, new passwords, written to var/demo-accounts.txt (mode 600)."""
-    groups = roles_ensure()
+    """One account per role with its role assignment (unit head over the first unit, section
+    chief over one of its sections, the cadre in it), new passwords, written to
+    var/demo-accounts.txt (mode 600)."""
     principal = _holder(Post.Role.PRINCIPAL)
     staff = _holder(Post.Role.STAFF)
-    specs: list[tuple[str, str, str | None, Cadre | None, str]] = [
-        ("admin", "系统管理员", None, None, "superuser"),
-        ("office", "考核办", OFFICE, None, OFFICE),
-        ("stats", "经发局统计", STATISTICS, None, STATISTICS),
-        (
+    chief_post = _section_post(principal, staff)
+    head_unit = _current_unit(principal)
+    specs = [
+        _Spec("admin", "系统管理员", "superuser"),
+        _Spec("office", "考核办", OFFICE),
+        _Spec("stats", "经发局统计", STATISTICS),
+        _Spec("owner", DEMO_DEPARTMENT, INDICATOR_OWNER, department=DEMO_DEPARTMENT),
+        _Spec("inspector", "纪检监察", INSPECTOR),
+        _Spec(
             "unithead",
             principal.name if principal else "单位负责人",
             UNIT_HEAD,
-            principal,
-            UNIT_HEAD,
+            cadre=principal,
+            unit=head_unit,
         ),
-        ("cadre", staff.name if staff else "干部", CADRE, staff, CADRE),
+        _Spec(
+            "chief",
+            chief_post.cadre.name if chief_post else "科室负责人",
+            SECTION_CHIEF,
+            cadre=chief_post.cadre if chief_post else None,
+            section=chief_post.post.section if chief_post else None,
+        ),
+        _Spec("cadre", staff.name if staff else "干部", CADRE, cadre=staff),
     ]
     accounts: list[Account] = []
-    for username, display, group, cadre, role in specs:
-        user = User.objects.filter(username=username).first() or User(username=username)
+    for spec in specs:
+        if spec.role in (UNIT_HEAD, CADRE) and spec.cadre is None:
+            continue  # a district without such a post has no such account
+        if spec.role == UNIT_HEAD and spec.unit is None:
+            continue
+        if spec.role == SECTION_CHIEF and spec.section is None:
+            continue
+        user = User.objects.filter(username=spec.username).first() or User(username=spec.username)
         password = _password()
-        user.display_name = display
-        user.cadre = cadre
-        user.is_staff = role in ("superuser", OFFICE, STATISTICS)
-        user.is_superuser = role == "superuser"
+        user.display_name = spec.display
+        user.cadre = spec.cadre
+        user.is_staff = spec.role in ("superuser", OFFICE)  # the admin site
+        user.is_superuser = spec.role == "superuser"
         user.set_password(password)
         user.full_clean()
         user.save()
-        if group:
-            user.groups.set([groups[group]])
-        accounts.append(Account(username, password, role))
+        user.groups.clear()
+        user.role_assignments.all().delete()
+        if spec.role != "superuser":
+            role_assign(
+                user=user,
+                role=spec.role,
+                unit=spec.unit,
+                section=spec.section,
+                department=spec.department,
+            )
+        accounts.append(Account(spec.username, password, spec.role))
     _write_accounts(accounts)
     return accounts
+
+
+def _current_unit(cadre: Cadre | None) -> Unit | None:
+    if cadre is None:
+        return None
+    post = Post.objects.filter(assignments__cadre=cadre, assignments__end__isnull=True).first()
+    return post.unit if post else None
+
+
+def _section_post(*not_these: Cadre | None) -> Assignment | None:
+    """A current post in a section (a leader's first), of a cadre other than ``not_these``."""
+    others = [c.pk for c in not_these if c is not None]
+    return (
+        Assignment.objects.filter(post__section__isnull=False, end__isnull=True)
+        .exclude(cadre_id__in=others)
+        .select_related("cadre", "post__section")
+        .order_by("post__unit__code", "post__role", "post__section__code", "cadre__code")
+        .first()
+    )
 
 
 def _holder(role: str) -> Cadre | None:
@@ -160,5 +228,5 @@ def _write_accounts(accounts: list[Account]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600, exist_ok=True)
     path.chmod(0o600)
-    lines = [f"{a.username:10} {a.password:16} {a.role}" for a in accounts]
+    lines = [f"{a.username:10} {a.password:17} {a.role}" for a in accounts]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -59,3 +59,6 @@ def csv_to_workbook(files: Mapping[str, Path], out: Path) -> Path:
 def upload(path: Path, name: str | None = None) -> File[bytes]:
     """A file as an import receives it (the caller closes it through the test's tmp_path)."""
     return File(path.open("rb"), name=name or path.name)
+
+
+from tests.web.roles_district import roles_district  # noqa: E402, F401  # one account per role

@@ -316,7 +316,11 @@ def test_a_unit_card_holds_groups_indicators_events_and_the_explanation(
     assert any(line.startswith("S = max(0") for line in card["explanation"])
     assert card["inputs_changed"] is False
     _error(_get(district.office_token, "/units/NOPE/card", year=YEAR), 404)
-    _error(_get(district.my_token, f"/units/{unit.code}/card"), 403)
+    # a cadre reads their own unit's card only (kaohe.accounts.scope)
+    mine = Unit.objects.filter(posts__assignments__cadre=district.cadre).values_list("code")
+    other = Unit.objects.exclude(code__in=mine).order_by("code").first()
+    assert other is not None
+    _error(_get(district.my_token, f"/units/{other.code}/card"), 403)
 
 
 # --- cadres and the other result tables

@@ -8,6 +8,8 @@ import pytest
 from django.test import Client
 
 from kaohe.accounts.models import User
+from kaohe.accounts.roles import OFFICE
+from kaohe.accounts.services import role_assign
 from kaohe.api.services import api_token_create
 from kaohe.collection.services import import_file
 from kaohe.engine import dump_plan, write_tables
@@ -25,7 +27,8 @@ def test_the_worked_example_card_publishes_98_48(tmp_path: Path) -> None:
     assert import_file(upload=upload(book), year=YEAR).state == "done"
     run = run_compute(year=YEAR)
     assert run.state == Run.State.DONE
-    office = User.objects.create_user(username="o", password="x", is_staff=True)
+    office = User.objects.create_user(username="o", password="x")
+    role_assign(user=office, role=OFFICE)
     token = api_token_create(user=office, name="t").secret
 
     response = Client().get(

@@ -11,6 +11,7 @@ from pytest_django import Settings as SettingsWrapper
 
 from kaohe.accounts.models import User
 from kaohe.accounts.roles import COMPUTE_RUN, IMPORT_DATA
+from kaohe.accounts.scope import scope_for
 from kaohe.collection.models import ImportBatch
 from kaohe.core.demo import accounts_file
 from kaohe.org.models import Cadre, Unit
@@ -36,14 +37,23 @@ def test_the_demo_is_loaded_computed_and_opened(var_dir: Path) -> None:
     assert run is not None
     assert run.counts["unit_monthly"] == 5 * 12
     users = {u.username: u for u in User.objects.all()}
-    assert set(users) == {"admin", "office", "stats", "unithead", "cadre"}
+    names = ["admin", "office", "stats", "owner", "inspector", "unithead", "chief", "cadre"]
+    assert set(users) == set(names)
     assert users["admin"].is_superuser
     assert users["office"].has_perm(COMPUTE_RUN)
     assert users["stats"].has_perm(IMPORT_DATA)
     assert not users["stats"].has_perm(COMPUTE_RUN)
     assert users["unithead"].cadre is not None
+    head, chief, cadre = (scope_for(users[n]) for n in ("unithead", "chief", "cadre"))
+    assert head.units
+    assert not head.full
+    assert chief.sections
+    assert chief.member_units
+    assert cadre.cadre == users["cadre"].cadre.code  # type: ignore[union-attr]
+    assert scope_for(users["owner"]).departments == {"组织部"}
+    assert not users["stats"].is_staff  # the admin site is the office's and the administrator's
     lines = accounts_file().read_text(encoding="utf-8").splitlines()
-    assert [line.split()[0] for line in lines] == ["admin", "office", "stats", "unithead", "cadre"]
+    assert [line.split()[0] for line in lines] == names
     assert oct(accounts_file().stat().st_mode & 0o777) == "0o600"
 
 

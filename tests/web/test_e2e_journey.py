@@ -135,6 +135,12 @@ def test_data_in_scores_out_in_a_browser(
 ) -> None:
     page, url = browser_page, journey.url
     bad_book, good_book = journey.bad_book, journey.good_book
+    # the Content-Security-Policy is on: chromium reports what it blocks on the console
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+    )
 
     # log in
     page.goto(f"{url}/")
@@ -213,3 +219,14 @@ def test_data_in_scores_out_in_a_browser(
     page.goto(f"{url}/units/U1/?year={YEAR}&month=1")
     assert page.inner_text("#unit-score") == "98.48"
     _shot(page, "08-unit-card-phone")
+
+    # the year/month pickers submit themselves (a script file, not an inline handler)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{url}/ranking/?year={YEAR}")
+    page.select_option("select[name=month]", "1")
+    page.wait_for_url("**month=1**")
+
+    # the API's docs (Swagger UI from our static files) under the same policy
+    page.goto(f"{url}/api/v1/docs")
+    page.wait_for_selector(".swagger-ui .opblock")
+    assert blocked == [], blocked

@@ -1,5 +1,5 @@
 """Cadres: monthly scores with their components, and one cadre's year (months, periods,
-annual). A user linked to a cadre reads that cadre's records only."""
+annual). A user reads the cadres of their scope only (a cadre: their own records)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from ninja import Query, Router
 from pydantic import Field
 
 from kaohe.api.errors import forbidden, require
-from kaohe.api.permissions import own_cadre, reads_cadre, reads_everything
+from kaohe.api.permissions import cadre_scope, reads_cadre, reads_people
 from kaohe.api.routers.common import ERRORS, PageQuery, RunQuery, user_of
 from kaohe.api.schemas import CadreMonthPage, CadreScoresOut
 from kaohe.api.selectors import (
@@ -38,15 +38,15 @@ class CadreScoreQuery(RunQuery, PageQuery):
 def cadre_monthly(request: HttpRequest, filters: Query[CadreScoreQuery]) -> dict[str, Any]:
     user = user_of(request)
     cadre = filters.cadre
-    if not reads_everything(user):
-        own = own_cadre(user)
-        if own is None or cadre not in (None, own):
-            raise forbidden("you may read your own records only")
-        cadre = own
+    if not reads_people(user):
+        raise forbidden("your role reads no person's results")
+    if cadre is not None and not reads_cadre(user, cadre):
+        raise forbidden("you may not read this cadre's records")
     run = run_for_results(year=filters.year, run_id=filters.run)
     query = result_query(
         run, "cadre_monthly", month=filters.month, unit_code=filters.unit, cadre_code=cadre
     )
+    query = cadre_scope(query, user)
     page = result_page("cadre_monthly", query, limit=filters.limit, offset=filters.offset)
     return {"year": run.year, "run_id": run.pk, "count": page.count, "items": page.items}
 
@@ -57,7 +57,7 @@ def cadre_monthly(request: HttpRequest, filters: Query[CadreScoreQuery]) -> dict
     summary="A cadre's year: every month with its components, the periods, the annual result",
 )
 def cadre_year(request: HttpRequest, cadre_id: str, filters: Query[RunQuery]) -> dict[str, Any]:
-    require(reads_cadre(user_of(request), cadre_id), "you may read your own records only")
+    require(reads_cadre(user_of(request), cadre_id), "you may not read this cadre's records")
     run = run_for_results(year=filters.year, run_id=filters.run)
     scores = cadre_scores(run, cadre_get(cadre_id))
     return {

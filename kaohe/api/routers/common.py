@@ -16,7 +16,7 @@ ERRORS: Final = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 class PageQuery(Schema):
     limit: int = Field(100, ge=1, le=1000, description="rows per page")
-    offset: int = Field(0, ge=0, description="rows to skip")
+    offset: int = Field(0, ge=0, le=1_000_000_000, description="rows to skip")
 
 
 class RunQuery(Schema):

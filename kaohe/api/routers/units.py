@@ -10,7 +10,7 @@ from ninja import Query, Router
 from pydantic import Field
 
 from kaohe.api.errors import require
-from kaohe.api.permissions import reads_everything
+from kaohe.api.permissions import reads_district, reads_unit
 from kaohe.api.routers.common import ERRORS, PageQuery, RunQuery, user_of
 from kaohe.api.schemas import RankingsOut, UnitCardOut, UnitScorePage
 from kaohe.api.selectors import (
@@ -40,7 +40,7 @@ class UnitScoreQuery(RunQuery, PageQuery):
     summary="Monthly unit scores (S, with G, E and C)",
 )
 def unit_scores(request: HttpRequest, filters: Query[UnitScoreQuery]) -> dict[str, Any]:
-    require(reads_everything(user_of(request)))
+    require(reads_district(user_of(request)))  # units' scores are public within the district
     run = run_for_results(year=filters.year, run_id=filters.run)
     query = result_query(
         run,
@@ -65,7 +65,7 @@ class RankingQuery(RunQuery):
     summary="Unit rankings of a month per category, with the rank change since last month",
 )
 def unit_rankings_get(request: HttpRequest, filters: Query[RankingQuery]) -> dict[str, Any]:
-    require(reads_everything(user_of(request)))
+    require(reads_district(user_of(request)))
     run = run_for_results(year=filters.year, run_id=filters.run)
     month = run_month(run, filters.month)
     categories = unit_rankings(run, month, filters.category)
@@ -82,7 +82,7 @@ class CardQuery(RunQuery):
     summary="A unit's report card of a month: groups, indicators, events, C, S, rank, why",
 )
 def unit_card_get(request: HttpRequest, unit_id: str, filters: Query[CardQuery]) -> dict[str, Any]:
-    require(reads_everything(user_of(request)))
+    require(reads_unit(user_of(request), unit_id), "you may not read this unit's card")
     run = run_for_results(year=filters.year, run_id=filters.run)
     card = unit_card(run, unit_id, run_month(run, filters.month))
     score = card.score

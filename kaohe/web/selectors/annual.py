@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
+from kaohe.accounts.scope import AnyUser, subject_rows
 from kaohe.engine import schema as s
 from kaohe.results.models import (
     AnnualResult,
@@ -35,15 +36,16 @@ def quota_groups(run: Run) -> list[QuotaGroup]:
     return list(QuotaGroup.objects.filter(run=run).order_by("subject_type", "quota_group"))
 
 
-def _annual_query(run: Run, where: AnnualFilter) -> QuerySet[AnnualResult]:
-    """Annual rows with the subject's unit (a team's own; a cadre's unit of its last scored
-    month, read by a correlated subquery on the indexed cadre rows)."""
+def _annual_query(run: Run, where: AnnualFilter, user: AnyUser) -> QuerySet[AnnualResult]:
+    """Annual rows ``user`` may see with the subject's unit (a team's own; a cadre's unit of
+    its last scored month, read by a correlated subquery on the indexed cadre rows)."""
     last_unit = (
         CadreMonthly.objects.filter(run=run, cadre_code=OuterRef("subject_code"))
         .order_by("-month")
         .values("unit_code")[:1]
     )
-    query = AnnualResult.objects.filter(run=run).annotate(unit=Subquery(last_unit))
+    scoped: QuerySet[AnnualResult] = subject_rows(AnnualResult.objects.filter(run=run), user)
+    query = scoped.annotate(unit=Subquery(last_unit))
     if where.subject_type:
         query = query.filter(subject_type=where.subject_type)
     if where.grade:
@@ -56,18 +58,15 @@ def _annual_query(run: Run, where: AnnualFilter) -> QuerySet[AnnualResult]:
     return query.order_by("subject_type", "quota_group", "rank", "subject_code")
 
 
-def annual_page(run: Run, where: AnnualFilter, number: int) -> Page[AnnualResult]:
-    """One page of annual results (a count and a page query)."""
-    return Paginator(_annual_query(run, where), PAGE_SIZE).get_page(number)
+def annual_page(run: Run, where: AnnualFilter, number: int, *, user: AnyUser) -> Page[AnnualResult]:
+    """One page of the annual results ``user`` may see (a count and a page query)."""
+    return Paginator(_annual_query(run, where, user), PAGE_SIZE).get_page(number)
 
 
-def undetermined(run: Run) -> list[AnnualResult]:
-    """Subjects without a grade (不定等次) and why (one query)."""
-    return list(
-        AnnualResult.objects.filter(run=run, grade=s.UNDETERMINED).order_by(
-            "subject_type", "subject_code"
-        )
-    )
+def undetermined(run: Run, *, user: AnyUser) -> list[AnnualResult]:
+    """Subjects ``user`` may see without a grade (不定等次) and why (one query)."""
+    query = subject_rows(AnnualResult.objects.filter(run=run, grade=s.UNDETERMINED), user)
+    return list(query.order_by("subject_type", "subject_code"))
 
 
 def grade_counts(run: Run) -> dict[str, dict[str, int]]:
@@ -96,9 +95,9 @@ def action_periods(run: Run) -> list[str]:
     return sorted({p for p in periods if p})
 
 
-def actions(run: Run, period: str, subject_type: str = "") -> list[BottomAction]:
-    """The bottom-rank actions of ``period`` (one query)."""
-    query = BottomAction.objects.filter(run=run, period=period)
+def actions(run: Run, period: str, subject_type: str = "", *, user: AnyUser) -> list[BottomAction]:
+    """The bottom-rank actions of ``period`` that ``user`` may see (one query)."""
+    query = subject_rows(BottomAction.objects.filter(run=run, period=period), user)
     if subject_type:
         query = query.filter(subject_type=subject_type)
     return list(query.order_by("subject_type", "owner", "rank", "subject_code"))
@@ -115,10 +114,11 @@ class TagNeed:
         return sum(self.counts.values())
 
 
-def training_summary(run: Run) -> list[TagNeed]:
-    """Weak tags by topic and form with how many subjects of each type need them (one query)."""
+def training_summary(run: Run, *, user: AnyUser) -> list[TagNeed]:
+    """Weak tags by topic and form with how many subjects of each type (of those ``user`` may
+    see) need them (one query)."""
     rows = (
-        TrainingNeed.objects.filter(run=run)
+        subject_rows(TrainingNeed.objects.filter(run=run), user)
         .values_list("tag", "form", "subject_type")
         .annotate(n=Count("id"))
         .order_by("tag", "form", "subject_type")
@@ -130,9 +130,12 @@ def training_summary(run: Run) -> list[TagNeed]:
     return [TagNeed(tag, form, counts) for (tag, form), counts in ordered]
 
 
-def training_page(run: Run, tag: str, form: str, number: int) -> Page[TrainingNeed]:
-    """Who needs training on ``tag`` (and ``form``), weakest first (a count and a page query)."""
-    query = TrainingNeed.objects.filter(run=run)
+def training_page(
+    run: Run, tag: str, form: str, number: int, *, user: AnyUser
+) -> Page[TrainingNeed]:
+    """Who (of those ``user`` may see) needs training on ``tag`` (and ``form``), weakest first
+    (a count and a page query)."""
+    query = subject_rows(TrainingNeed.objects.filter(run=run), user)
     if tag:
         query = query.filter(tag=tag)
     if form:

@@ -169,16 +169,23 @@ class Dashboard:
     histogram: list[Bin]
 
 
-def dashboard(run: Run, month: int, today: date) -> Dashboard:
+def dashboard(
+    run: Run, month: int, today: date, *, cadres: frozenset[str] | None = None
+) -> Dashboard:
     """Key figures and charts of ``month`` (at most eight queries: unit scores, their names,
-    cadre finals, the trend, vetoes and their subjects, actions)."""
+    cadre finals, the trend, vetoes and their subjects, actions). Figures and charts are the
+    district's; the veto list shows units' vetoes and the vetoes of ``cadres`` (None: all)."""
     units = unit_scores(run, month)
     finals = cadre_finals(run, month)
     names = unit_names(u.unit_code for u in units)
     vetoed = vetoes(run)
     return Dashboard(
         figures=key_figures(units, finals, len(vetoed), action_counts(run, today)),
-        vetoes=vetoed,
+        vetoes=[
+            v
+            for v in vetoed
+            if v.subject_type != s.SUBJECT_CADRE or cadres is None or v.subject_code in cadres
+        ],
         trend=category_trend(run),
         bars=ranking_bars(units, names),
         histogram=histogram(finals),

@@ -7,6 +7,7 @@ from typing import Any
 
 import polars as pl
 
+from kaohe.accounts.scope import AnyUser, cadre_rows
 from kaohe.engine import Plan
 from kaohe.engine import schema as s
 from kaohe.results.models import AnnualResult, CadreMonthly, PeriodScore, Run
@@ -217,10 +218,11 @@ class CadreLine:
     rank_n: int | None
 
 
-def unit_cadres(run: Run, code: str, month: int) -> list[CadreLine]:
-    """The cadres scored in unit ``code`` in ``month``, best first (two queries)."""
+def unit_cadres(run: Run, code: str, month: int, *, user: AnyUser) -> list[CadreLine]:
+    """The cadres scored in unit ``code`` in ``month`` that ``user`` may see, best first (two
+    queries, and the scope's)."""
     rows = list(
-        CadreMonthly.objects.filter(run=run, unit_code=code, month=month)
+        cadre_rows(CadreMonthly.objects.filter(run=run, unit_code=code, month=month), user)
         .order_by("role", "rank", "cadre_code")
         .values_list(
             "cadre_code", "role", "section_code", "own", "upper", "final", "rank", "rank_n"

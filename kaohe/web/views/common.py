@@ -12,14 +12,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
-from kaohe.accounts.roles import VIEW_RESULTS
+from kaohe.accounts.roles import VIEW_RESULTS, allowed
 from kaohe.web.selectors.common import Shown, shown
 
 View = Callable[..., HttpResponse]
 
 
 def page(permission: str = VIEW_RESULTS) -> Callable[[View], View]:
-    """Login required (else the login page), then ``permission`` (else 403)."""
+    """Login required (else the login page), then ``permission`` (else 403). Object-level
+    checks (a unit's card, a cadre's page) follow in the view with :func:`require_object`."""
 
     def decorate(view: View) -> View:
         @wraps(view)
@@ -31,6 +32,12 @@ def page(permission: str = VIEW_RESULTS) -> Callable[[View], View]:
         return login_required(wrapped)
 
     return decorate
+
+
+def require_object(request: HttpRequest, permission: str, code: str) -> None:
+    """403 unless the user has ``permission`` on the object ``code`` (a unit's, a cadre's)."""
+    if not allowed(request.user, permission, code):
+        raise PermissionDenied
 
 
 def int_param(request: HttpRequest, name: str) -> int | None:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import User
 from kaohe.accounts.roles import COMPUTE_RUN, IMPORT_DATA
+from kaohe.accounts.scope import importable_tables, owners_for
 from kaohe.collection.models import ImportBatch
 from kaohe.collection.selectors import import_batch_recent
 from kaohe.collection.services import import_file
@@ -54,7 +55,11 @@ def imports(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _imports_page(request, form, None, status=400)
     batch = import_file(
-        upload=form.cleaned_data["file"], year=form.cleaned_data["year"], user=_user(request)
+        upload=form.cleaned_data["file"],
+        year=form.cleaned_data["year"],
+        user=_user(request),
+        tables=importable_tables(request.user),
+        owners=owners_for(request.user),
     )
     return redirect("web:import_batch", batch_id=batch.pk)
 

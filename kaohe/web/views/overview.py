@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaohe.accounts.roles import INSPECTOR, VIEW_PEOPLE
+from kaohe.accounts.scope import cadre_codes_for, scope_for, unit_codes_for
 from kaohe.core.periods import month_label
 from kaohe.engine import schema as s
 from kaohe.followup.selectors.actions import followups_of
@@ -25,7 +27,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     shown = shown_for(request)
     context: dict[str, object] = {"shown": shown}
     if shown.run is not None:
-        data = dashboard_data(shown.run, shown.month, timezone.localdate())
+        scope = scope_for(request.user)  # inspectors see every veto, others their cadres'
+        cadres = None if INSPECTOR in scope.roles else cadre_codes_for(request.user)
+        data = dashboard_data(shown.run, shown.month, timezone.localdate(), cadres=cadres)
         context["data"] = data
         context["charts"] = {
             "months": [month_label(shown.year, m) for m in shown.months],
@@ -58,11 +62,12 @@ def ranking(request: HttpRequest) -> HttpResponse:
             "categories": categories,
             "category": category,
             "rows": category_ranking(shown.run, shown.month, category),
+            "cards": unit_codes_for(request.user),  # units whose card opens (None: all)
         }
     return render_htmx(request, "web/ranking.html", "web/_ranking_table.html", context)
 
 
-@page()
+@page(VIEW_PEOPLE)
 def annual(request: HttpRequest) -> HttpResponse:
     """Grades per quota group with quota use, 不定等次 with reasons, filtered results."""
     shown = shown_for(request)
@@ -74,8 +79,10 @@ def annual(request: HttpRequest) -> HttpResponse:
             grade=request.GET.get("grade", ""),
             unit=request.GET.get("unit", ""),
         )
-        results = annual_selectors.annual_page(run, where, int_param(request, "page") or 1)
-        undetermined = annual_selectors.undetermined(run)
+        results = annual_selectors.annual_page(
+            run, where, int_param(request, "page") or 1, user=request.user
+        )
+        undetermined = annual_selectors.undetermined(run, user=request.user)
         context |= {
             "where": where,
             "quota": annual_selectors.quota_groups(run),
@@ -93,7 +100,7 @@ def annual(request: HttpRequest) -> HttpResponse:
     return render_htmx(request, "web/annual.html", "web/_annual_results.html", context)
 
 
-@page()
+@page(VIEW_PEOPLE)
 def actions(request: HttpRequest) -> HttpResponse:
     """Bottom-rank actions (末尾督考) of a period."""
     shown = shown_for(request)
@@ -104,7 +111,11 @@ def actions(request: HttpRequest) -> HttpResponse:
         if period not in periods:
             period = periods[-1] if periods else ""
         subject_type = request.GET.get("type", "")
-        rows = annual_selectors.actions(shown.run, period, subject_type) if period else []
+        rows = (
+            annual_selectors.actions(shown.run, period, subject_type, user=request.user)
+            if period
+            else []
+        )
         context |= {
             "periods": periods,
             "period": period,
@@ -118,7 +129,7 @@ def actions(request: HttpRequest) -> HttpResponse:
     return render_htmx(request, "web/actions.html", "web/_actions_table.html", context)
 
 
-@page()
+@page(VIEW_PEOPLE)
 def training(request: HttpRequest) -> HttpResponse:
     """Weak tags by topic and form, and who needs them."""
     shown = shown_for(request)
@@ -126,10 +137,10 @@ def training(request: HttpRequest) -> HttpResponse:
     if shown.run is not None:
         tag, form = request.GET.get("tag", ""), request.GET.get("form", "")
         needs = annual_selectors.training_page(
-            shown.run, tag, form, int_param(request, "page") or 1
+            shown.run, tag, form, int_param(request, "page") or 1, user=request.user
         )
         context |= {
-            "summary": annual_selectors.training_summary(shown.run),
+            "summary": annual_selectors.training_summary(shown.run, user=request.user),
             "tag": tag,
             "form": form,
             "needs": needs,

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from kaohe.accounts.roles import VIEW_CADRE, VIEW_UNIT
 from kaohe.core.periods import month_label
 from kaohe.engine import round_half_up
 from kaohe.engine import schema as s
@@ -15,7 +16,7 @@ from kaohe.web.explanation import data_changed_since
 from kaohe.web.selectors.cadres import cadre_page
 from kaohe.web.selectors.common import run_plan
 from kaohe.web.selectors.units import unit_cadres, unit_card
-from kaohe.web.views.common import page, render_htmx, shown_for
+from kaohe.web.views.common import page, render_htmx, require_object, shown_for
 
 
 def _published(value: float | None) -> float | None:
@@ -34,7 +35,9 @@ def _rank_chart(year: int, rows: list[dict[str, Any]], score: str) -> dict[str, 
 
 @page()
 def unit(request: HttpRequest, code: str) -> HttpResponse:
-    """A unit's report card for a month, with the line-by-line explanation of its score."""
+    """A unit's report card for a month, with the line-by-line explanation of its score; its
+    cadres are those the user may see."""
+    require_object(request, VIEW_UNIT, code)
     shown = shown_for(request)
     context: dict[str, object] = {"shown": shown, "code": code}
     if shown.run is not None:
@@ -43,7 +46,7 @@ def unit(request: HttpRequest, code: str) -> HttpResponse:
             raise Http404(code)
         context |= {
             "card": card,
-            "cadres": unit_cadres(shown.run, code, shown.month),
+            "cadres": unit_cadres(shown.run, code, shown.month, user=request.user),
             "changed": data_changed_since(shown.run),
             "chart": _rank_chart(shown.year, card.months, s.SCORE),
         }
@@ -53,6 +56,7 @@ def unit(request: HttpRequest, code: str) -> HttpResponse:
 @page()
 def cadre(request: HttpRequest, code: str) -> HttpResponse:
     """A cadre's months, ranks, periods, year, pay and actions; htmx swaps the explanation."""
+    require_object(request, VIEW_CADRE, code)
     shown = shown_for(request)
     context: dict[str, object] = {"shown": shown, "code": code}
     if shown.run is not None:

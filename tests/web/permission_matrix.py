@@ -1,0 +1,128 @@
+"""The permission matrix, kept as data: role × URL name (pages and API operations) × own/other
+object → allow or deny. tests/web/test_permission_matrix.py requests every cell against the real
+views with real objects, and fails when a URL of config/urls.py has no row here.
+
+A row names the roles it allows; every other role is denied. ``role:own`` allows the role only
+on its own object (its unit, its section's or its own cadre), not on another. Rows whose
+``target`` is a unit or a cadre are requested twice per role: on the role's own object and on
+another unit's. Adding a page or an endpoint is one row.
+
+Roles: ``anonymous`` (not logged in), ``none`` (logged in, no role), ``admin`` (superuser),
+``office`` (考核办, staff), ``statistics`` (经发局统计), ``owner`` (指标牵头部门), ``inspector``
+(纪检监察), ``unit_head`` (单位负责人 of unit U001), ``section_chief`` (科室负责人 of a section
+of U001), ``cadre`` (干部 of that section). The other unit is U002.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+ROLES: Final = (
+    "anonymous",
+    "none",
+    "admin",
+    "office",
+    "statistics",
+    "owner",
+    "inspector",
+    "unit_head",
+    "section_chief",
+    "cadre",
+)
+OWN_OTHER: Final = ("unit", "cadre")  # targets requested on an own and another object
+
+EVERYONE: Final = " ".join(ROLES)
+LOGGED_IN: Final = " ".join(r for r in ROLES if r != "anonymous")
+ANY_ROLE: Final = "admin office statistics owner inspector unit_head section_chief cadre"
+PEOPLE: Final = "admin office unit_head section_chief cadre"
+OFFICE: Final = "admin office"
+IMPORTERS: Final = "admin office statistics owner"
+UNIT_CARD: Final = "admin office inspector unit_head:own section_chief:own cadre:own"
+CADRE_DETAIL: Final = "admin office unit_head:own section_chief:own cadre:own"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One URL (name as config/urls.py names it) requested with ``method`` on ``target`` (a
+    unit, a cadre, a run, an import, a role assignment, a table, or nothing), allowed for
+    ``allow``; an allowed request answers one of ``ok``."""
+
+    name: str
+    method: str
+    target: str
+    allow: str
+    ok: tuple[int, ...] = (200,)
+
+    def allowed(self, role: str, own: bool) -> bool:
+        for word in self.allow.split():
+            name, _, only = word.partition(":")
+            if name == role and (not only or own):
+                return True
+        return False
+
+
+MATRIX: Final = (
+    # --- pages
+    Row("home", "GET", "", ANY_ROLE),
+    Row("login", "GET", "", EVERYONE, (200, 302)),  # a logged-in user is sent home
+    Row("logout", "POST", "", EVERYONE, (302,)),
+    Row("set_language", "POST", "", EVERYONE, (302,)),
+    Row("collection:template", "GET", "", LOGGED_IN),  # empty templates: no data
+    Row("collection:template_table", "GET", "table", LOGGED_IN),
+    Row("accounts:roles", "GET", "", OFFICE),
+    Row("accounts:role_delete", "POST", "assignment", OFFICE, (302,)),
+    Row("web:ranking", "GET", "", ANY_ROLE),  # units' scores: public within the district
+    Row("web:unit", "GET", "unit", UNIT_CARD),
+    Row("web:cadre", "GET", "cadre", CADRE_DETAIL),
+    Row("web:annual", "GET", "", PEOPLE),  # rows cut to the scope
+    Row("web:actions", "GET", "", PEOPLE),
+    Row("web:training", "GET", "", PEOPLE),
+    Row("web:imports", "GET", "", IMPORTERS),
+    Row("web:import_batch", "GET", "batch", IMPORTERS),
+    Row("web:compute", "GET", "", OFFICE),
+    Row("web:run", "GET", "run", OFFICE),
+    Row("web:run_progress", "GET", "run", OFFICE),
+    # --- API (/api/v1/): a bearer token per role; anonymous sends none
+    Row("api:api-root", "GET", "", EVERYONE, (404,)),  # nothing is served at the root
+    Row("api:openapi-json", "GET", "", LOGGED_IN),
+    Row("api:openapi-view", "GET", "", LOGGED_IN),
+    Row("api:runs_list", "GET", "", OFFICE),
+    Row("api:runs_create", "POST", "", OFFICE, (422,)),  # a year without a plan: refused
+    Row("api:runs_get", "GET", "run", OFFICE),
+    Row("api:unit_scores", "GET", "", ANY_ROLE),
+    Row("api:unit_rankings_get", "GET", "", ANY_ROLE),
+    Row("api:unit_card_get", "GET", "unit", UNIT_CARD),
+    Row("api:cadre_monthly", "GET", "cadre", CADRE_DETAIL),  # ?cadre=
+    Row("api:cadre_year", "GET", "cadre", CADRE_DETAIL),
+    Row("api:periods", "GET", "", PEOPLE),  # rows cut to the scope
+    Row("api:annual", "GET", "", PEOPLE),
+    Row("api:quota", "GET", "", OFFICE),
+    Row("api:actions", "GET", "", PEOPLE),
+    Row("api:training", "GET", "", PEOPLE),
+    Row("api:imports_list", "GET", "", IMPORTERS),
+    Row("api:imports_create", "POST", "", IMPORTERS, (422,)),  # a file with a bad row
+    Row("api:imports_get", "GET", "batch", IMPORTERS),
+    Row("api:templates", "GET", "", LOGGED_IN),
+    Row("api:template_download", "GET", "table", LOGGED_IN),
+    # --- the admin site: one rule for every admin URL (staff only; the office is staff)
+    Row("admin:*", "GET", "", OFFICE),
+)
+
+# URL names that are not requested one by one, with the reason
+COVERED_ELSEWHERE: Final = {
+    "admin": "every admin URL: the admin:* row (the admin site asks for staff, then model "
+    "permissions)",
+}
+
+
+def cells() -> list[tuple[Row, str, bool]]:
+    """Every (row, role, own) cell: twice per role for unit and cadre targets."""
+    out: list[tuple[Row, str, bool]] = []
+    for row in MATRIX:
+        for role in ROLES:
+            if row.target in OWN_OTHER:
+                out += [(row, role, True), (row, role, False)]
+            else:
+                out.append((row, role, True))
+    return out

@@ -1,0 +1,134 @@
+"""A computed district with one account (and API token) per role, shared by the permission
+tests: the section chief's section and the cadre account's cadre are in ``own_unit``; another
+unit's cadre is ``other_cadre``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from pytest_django import DjangoDbBlocker
+
+from kaohe.accounts.models import Role, User
+from kaohe.accounts.services import role_assign
+from kaohe.api.services import api_token_create
+from kaohe.collection.models import ImportBatch
+from kaohe.collection.services import data_load, import_file
+from kaohe.core.demo import demo_plan_text
+from kaohe.engine import write_tables
+from kaohe.org.models import Assignment, Unit
+from kaohe.plans.services import plan_save
+from kaohe.results.models import Run
+from kaohe.results.services import run_compute
+from tests.web.conftest import YEAR, demo_frames, upload
+
+DEPARTMENT = "组织部"  # the indicator owner's: owns the plan's political and party indicators
+
+
+@dataclass
+class District:
+    run: Run
+    batch: ImportBatch
+    own_unit: str
+    other_unit: str
+    own_section: str
+    own_cadre: str  # the cadre account's cadre, in the section chief's section of own_unit
+    other_cadre: str  # a cadre of other_unit
+    users: dict[str, User]
+    files: dict[str, Path]  # tables of the district as CSV, to import again
+    tokens: dict[str, str]
+
+
+def _make(tmp: Path) -> District:
+    plan = plan_save(yaml_text=demo_plan_text(YEAR))
+    frames = demo_frames(plan)
+    data_load(frames=frames, year=YEAR, reason="test")
+    run = run_compute(year=YEAR)
+    assert run.state == Run.State.DONE, run.error
+    units_csv, economic_csv, results_csv = write_tables(
+        {n: frames[n] for n in ("units", "economic", "results")}, tmp, YEAR
+    )
+    owned = [
+        i.key
+        for c in plan.parsed().categories.values()
+        for _, i in c.indicators()
+        if i.owner == DEPARTMENT
+    ]
+    mine_only = frames["results"].filter(pl.col("indicator").is_in(owned))
+    assert 0 < mine_only.height < frames["results"].height
+    (owned_csv,) = write_tables({"results": mine_only}, tmp / "owned", YEAR)
+    batch = import_file(upload=upload(units_csv), year=YEAR)
+    assert batch.state == ImportBatch.State.DONE, batch.problems
+    mine = (
+        Assignment.objects.filter(end__isnull=True, post__section__isnull=False)
+        .select_related("cadre", "post__section__unit")
+        .order_by("post__unit__code", "cadre__code")
+        .first()
+    )
+    assert mine is not None
+    section = mine.post.section
+    assert section is not None
+    own_unit = section.unit
+    other_unit = Unit.objects.exclude(pk=own_unit.pk).order_by("code").first()
+    assert other_unit is not None
+    other = Assignment.objects.filter(end__isnull=True, post__unit=other_unit).first()
+    assert other is not None
+
+    def user(name: str, **extra: Any) -> User:
+        return User.objects.create_user(username=name, password="x", **extra)
+
+    users = {
+        "none": user("none"),
+        "admin": user("admin", is_superuser=True, is_staff=True),
+        "office": user("office", is_staff=True),
+        "statistics": user("statistics"),
+        "owner": user("owner"),
+        "inspector": user("inspector"),
+        "unit_head": user("unit_head"),
+        "section_chief": user("section_chief"),
+        "cadre": user("cadre", cadre=mine.cadre),
+    }
+    role_assign(user=users["office"], role=Role.OFFICE)
+    role_assign(user=users["statistics"], role=Role.STATISTICS)
+    role_assign(user=users["owner"], role=Role.INDICATOR_OWNER, department=DEPARTMENT)
+    role_assign(user=users["inspector"], role=Role.INSPECTOR)
+    role_assign(user=users["unit_head"], role=Role.UNIT_HEAD, unit=own_unit)
+    role_assign(user=users["section_chief"], role=Role.SECTION_CHIEF, section=section)
+    role_assign(user=users["cadre"], role=Role.CADRE)
+    tokens = {name: api_token_create(user=u, name="matrix").secret for name, u in users.items()}
+    return District(
+        run=run,
+        batch=batch,
+        own_unit=own_unit.code,
+        other_unit=other_unit.code,
+        own_section=section.code,
+        own_cadre=mine.cadre.code,
+        other_cadre=other.cadre.code,
+        users=users,
+        files={
+            "units": units_csv,
+            "economic": economic_csv,
+            "results": results_csv,
+            "results_owned": owned_csv,
+        },
+        tokens=tokens,
+    )
+
+
+@pytest.fixture(scope="module")
+def roles_district(
+    django_db_setup: None,
+    django_db_blocker: DjangoDbBlocker,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[District]:
+    with django_db_blocker.unblock():
+        made = _make(tmp_path_factory.mktemp("matrix"))
+        yield made
+        call_command("flush", interactive=False, verbosity=0)
+        Group.objects.all().delete()

@@ -1,0 +1,172 @@
+"""The permission matrix (tests/web/permission_matrix.py) against the real pages and API, on one
+computed district with one account per role: every cell allowed where the matrix allows it
+(with the row's status) and denied everywhere else (403; 401 or the login page when not logged
+in); and every URL of config/urls.py, every API operation, has a row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kaohe.accounts.models import Role, RoleAssignment, User
+from kaohe.accounts.services import role_assign
+from kaohe.api.main import api
+from tests.web.conftest import YEAR
+from tests.web.permission_matrix import COVERED_ELSEWHERE, MATRIX, ROLES, Row, cells
+from tests.web.roles_district import District
+
+# --- one request per cell
+
+_KWARG = {
+    "web:unit": "code",
+    "web:cadre": "code",
+    "api:unit_card_get": "unit_id",
+    "api:cadre_year": "cadre_id",
+    "web:import_batch": "batch_id",
+    "api:imports_get": "import_id",
+}
+
+
+def _target_kwargs(d: District, row: Row, own: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(URL kwargs, query parameters) of the row's target."""
+    if row.target == "unit":
+        return {_KWARG[row.name]: d.own_unit if own else d.other_unit}, {"year": YEAR}
+    if row.target == "cadre":
+        code = d.own_cadre if own else d.other_cadre
+        if row.name == "api:cadre_monthly":
+            return {}, {"cadre": code, "year": YEAR}
+        return {_KWARG[row.name]: code}, {"year": YEAR}
+    if row.target == "run":
+        return {"run_id": d.run.pk}, {}
+    if row.target == "batch":
+        return {_KWARG[row.name]: d.batch.pk}, {}
+    if row.target == "table":
+        return {"table": "units"}, {}
+    if row.target == "assignment":
+        someone = User.objects.create_user(username=f"temp{User.objects.count()}", password="x")
+        made = role_assign(user=someone, role=Role.INSPECTOR)
+        return {"assignment_id": made.pk}, {}
+    return {}, {}
+
+
+def _request(d: District, row: Row, role: str, own: bool) -> Any:
+    kwargs, params = _target_kwargs(d, row, own)
+    path = "/admin/" if row.name == "admin:*" else reverse(row.name, kwargs=kwargs)
+    client = Client()
+    headers: dict[str, str] = {}
+    is_api = row.name.startswith("api:")
+    if role != "anonymous":
+        if is_api:
+            headers["Authorization"] = f"Bearer {d.tokens[role]}"
+        else:
+            client.force_login(d.users[role])
+    if row.method == "GET":
+        return client.get(path, params, headers=headers)
+    if row.name == "api:runs_create":
+        body = {"year": YEAR + 50}  # no plan for that year: 422 once allowed
+        return client.post(path, body, content_type="application/json", headers=headers)
+    if row.name == "api:imports_create":
+        bad = SimpleUploadedFile("units.csv", b"unit_id,name\nU1,\n", content_type="text/csv")
+        return client.post(path, {"file": bad, "year": YEAR}, headers=headers)
+    if row.name == "set_language":
+        return client.post(path, {"language": "en", "next": "/"}, headers=headers)
+    return client.post(path, headers=headers)
+
+
+def _to_login(response: Any) -> bool:
+    return response.status_code == 302 and "login/" in response["Location"]
+
+
+def _cell_id(cell: tuple[Row, str, bool]) -> str:
+    row, role, own = cell
+    suffix = ("-own" if own else "-other") if row.target in ("unit", "cadre") else ""
+    return f"{row.method} {row.name} {role}{suffix}"
+
+
+@pytest.fixture(scope="module")
+def district(roles_district: District) -> District:
+    return roles_district
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cell", cells(), ids=_cell_id)
+def test_the_matrix_cell_holds(district: District, cell: tuple[Row, str, bool]) -> None:
+    row, role, own = cell
+    response = _request(district, row, role, own)
+    status = response.status_code
+    where = f"{row.method} {row.name} as {role} ({'own' if own else 'other'}): {status}"
+    if row.allowed(role, own):
+        assert status in row.ok, where
+        assert row.name == "logout" or not _to_login(response), where
+    elif role == "anonymous":
+        assert status == 401 or _to_login(response), where
+    else:
+        assert status == 403 or (row.name == "admin:*" and _to_login(response)), where
+
+
+def test_the_matrix_covers_this_many_cells() -> None:
+    """Reported in docs/security.md: keep the figure there true."""
+    assert len(cells()) == 460
+
+
+# --- every URL and every API operation has a row
+
+
+def _url_names(patterns: list[URLResolver | URLPattern], namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            inner = namespace + (f"{p.namespace}:" if p.namespace else "")
+            if p.namespace in COVERED_ELSEWHERE:
+                names.add(f"{p.namespace}:*")
+                continue
+            names |= _url_names(p.url_patterns, inner)
+        else:
+            assert p.name, f"URL {p.pattern} has no name: name it and add a matrix row"
+            names.add(namespace + p.name)
+    return names
+
+
+def test_every_url_of_the_site_has_a_row() -> None:
+    names = _url_names(get_resolver().url_patterns)
+    rows = {row.name for row in MATRIX}
+    assert sorted(names - rows) == [], "add a row to tests/web/permission_matrix.py"
+    assert sorted(rows - names) == [], "a row names a URL that does not exist"
+
+
+def test_every_api_operation_has_a_row_with_its_method() -> None:
+    """Each operation of the OpenAPI schema (path and method) → its URL name → a row with that
+    method: a POST added later to a path that has a GET row is caught too."""
+    names = {row.name.removeprefix("api:") for row in MATRIX if row.name.startswith("api:")}
+    rows = {(row.name, row.method) for row in MATRIX}
+    missing = []
+    for path, operations in api.get_openapi_schema(path_params={})["paths"].items():
+        for method, spec in operations.items():
+            ids = [n for n in names if str(spec["operationId"]).endswith(f"_{n}")]
+            name = f"api:{max(ids, key=len)}" if ids else "?"
+            if (name, method.upper()) not in rows:
+                missing.append(f"{method.upper()} {path} ({spec['operationId']})")
+    assert missing == [], "add a row to tests/web/permission_matrix.py"
+
+
+def test_every_role_has_a_column() -> None:
+    column = {"indicator_owner": "owner"}
+    assert {column.get(r.value, r.value) for r in Role} <= set(ROLES)
+
+
+def test_a_revoked_role_stops_at_once(district: District) -> None:
+    head = district.users["unit_head"]
+    client = Client()
+    client.force_login(head)
+    url = reverse("web:unit", kwargs={"code": district.own_unit})
+    assert client.get(url).status_code == 200
+    assignment = RoleAssignment.objects.get(user=head)
+    RoleAssignment.objects.filter(pk=assignment.pk).delete()
+    try:
+        assert client.get(url).status_code == 403
+    finally:
+        role_assign(user=head, role=Role.UNIT_HEAD, unit=assignment.unit)
