@@ -24,5 +24,7 @@ urlpatterns = [
     path("collection/", include("kaohe.collection.urls")),
     path("", include("kaohe.web.urls")),
     path("api/v1/", include("kaohe.api.urls")),
+    path("cycle/", include("kaohe.cycle.urls")),
+    path("audit/", include("kaohe.audit.urls")),
     path("admin/", admin.site.urls),
 ]
