@@ -60,16 +60,20 @@ def audited(model: type[models.Model]) -> bool:
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
-    """The concrete fields of a row as JSON values (redacted fields hidden)."""
+    """The concrete fields of a row as JSON values (kept in memory; see :func:`redacted`)."""
     out: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
         value = getattr(instance, field.attname)
-        if field.name in settings.KAOHE_AUDIT_REDACTED_FIELDS:
-            value = REDACTED if value else ""
-        elif isinstance(field, models.FileField):
+        if isinstance(field, models.FileField):
             value = str(value or "")
         out[field.attname] = json_value(value)
     return out
+
+
+def redacted(values: dict[str, Any]) -> dict[str, Any]:
+    """What is recorded: a redacted field says that it is set, never its value."""
+    hidden = settings.KAOHE_AUDIT_REDACTED_FIELDS
+    return {k: (REDACTED if v else "") if k in hidden else v for k, v in values.items()}
 
 
 def _before(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
@@ -92,7 +96,7 @@ def _saved(
             model=model_label(sender),
             object_id=instance.pk,
             object_repr=str(instance),
-            after=after,
+            after=redacted(after),
         )
         return
     changed = [k for k in after if after[k] != old.get(k)]
@@ -103,8 +107,8 @@ def _saved(
         model=model_label(sender),
         object_id=instance.pk,
         object_repr=str(instance),
-        before={k: old.get(k) for k in changed},
-        after={k: after[k] for k in changed},
+        before=redacted({k: old.get(k) for k in changed}),
+        after=redacted({k: after[k] for k in changed}),
     )
     setattr(instance, BEFORE, after)
 
@@ -117,7 +121,7 @@ def _deleted(sender: type[models.Model], instance: models.Model, **kwargs: Any) 
         model=model_label(sender),
         object_id=instance.pk,
         object_repr=str(instance),
-        before=snapshot(instance),
+        before=redacted(snapshot(instance)),
     )
 
 

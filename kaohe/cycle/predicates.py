@@ -1,17 +1,17 @@
 """Who may do each step of the cycle: small predicates, one question each.
 
 For now they read the district-wide roles of kaohe.accounts.roles (the office and superusers act
-for the district; a unit's users are the users whose cadre holds a post in the unit (unit heads submit); a cadre
-is the user linked to that cadre). The object-level roles replace the bodies; keep the names.
+for the district; a unit's users are the users whose cadre holds a post in the unit, and its
+unit heads submit; a cadre is the user linked to that cadre). The object-level roles replace
+the bodies; keep the names.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F
-
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import F
 from rules.predicates import Predicate, is_superuser
 
 from kaohe.accounts.models import User

@@ -148,7 +148,7 @@ def adjustment_approve(*, adjustment: Adjustment, user: User, note: str = "") ->
             adjustment.full_clean()
             adjustment.save()
             _decided(adjustment, user)
-        run_enqueue(run=run)
+        adjustment.new_run = run_enqueue(run=run)  # done now, or queued for the worker
     return adjustment
 
 
