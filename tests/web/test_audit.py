@@ -5,7 +5,7 @@ reorder are found, naming the event), the log page and a record's history."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -39,7 +39,7 @@ def _units(n: int) -> list[AuditEvent]:
     return list(AuditEvent.objects.order_by("-id")[:n])[::-1]
 
 
-def _raw(sql: str, params: list[object]) -> None:
+def _raw(sql: str, params: list[str | int]) -> None:
     """Tamper with the table as someone with database access would (the trigger set aside)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -50,17 +50,17 @@ def _raw(sql: str, params: list[object]) -> None:
 
 
 @pytest.fixture
-def chain(db: None) -> Iterator[list[AuditEvent]]:
+def chain(db: None) -> list[AuditEvent]:
     events = _units(4)
     assert audit_verify().broken is None
-    yield events
+    return events
 
 
 def test_each_event_chains_to_the_one_before(chain: list[AuditEvent]) -> None:
     first = AuditEvent.objects.order_by("id").first()
     assert first is not None
     assert first.prev_hash == GENESIS
-    for before, after in zip(chain, chain[1:], strict=False):
+    for before, after in pairwise(chain):
         assert after.prev_hash == before.hash
         assert after.pk == before.pk + 1
     result = audit_verify()
@@ -139,9 +139,12 @@ def test_the_postgresql_trigger_refuses_update_and_delete(chain: list[AuditEvent
         "UPDATE audit_auditevent SET actor_name = 'x' WHERE id = %s",
         "DELETE FROM audit_auditevent WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [chain[0].pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [chain[0].pk])
     assert audit_verify().broken is None
 
 

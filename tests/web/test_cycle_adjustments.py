@@ -119,8 +119,11 @@ def test_approval_imports_the_correction_and_recomputes_as_a_new_run(
         UnitMonthly.objects.filter(run=new, month=1).values_list("unit_code", "score")
     )
     for change in units:
-        assert change.before == round_half_up(old_scores[change.code])
-        assert change.after == round_half_up(new_scores[change.code])
+        old, new_score = old_scores[change.code], new_scores[change.code]
+        assert old is not None
+        assert new_score is not None
+        assert change.before == round_half_up(old)
+        assert change.after == round_half_up(new_score)
     page = client_for(p.office).get(f"/cycle/adjustments/{approved.pk}/").content.decode()
     first = units[0]
     assert f"{first.before:.2f}" in page
