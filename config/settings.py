@@ -194,7 +194,7 @@ KAOHE_AUDIT_EXCLUDED_APPS = (
     "sessions",
     "contenttypes",
     "axes",
-    "django_tasks_db",
+    "django_tasks_database",
     "audit",
     "evaluations",
     "results",
