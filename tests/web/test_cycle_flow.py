@@ -225,8 +225,11 @@ def test_the_pages_take_a_month_from_open_to_published(district: tuple[People, R
     page = head.get(f"/cycle/{YEAR}/8/").content.decode()
     assert "公示中" in page
     assert "提交异议" in page
+    assert "收到通知后 30 日内申请复核" in page  # the plan's procedure.review_days
+    assert "15 日内申诉" in page
     filed = head.post(
-        f"/cycle/{YEAR}/8/objections/", {"subject": f"unit:{p.unit.code}", "text": "请复核"}
+        f"/cycle/{YEAR}/8/objections/",
+        {"subject": f"unit:{p.unit.code}", "text": "经济数据口径待核对"},
     )
     assert filed.status_code == 302
     objection = Objection.objects.get()
@@ -235,10 +238,10 @@ def test_the_pages_take_a_month_from_open_to_published(district: tuple[People, R
     )
     assert answered.status_code == 302
     page = head.get(f"/cycle/{YEAR}/8/").content.decode()
-    assert "请复核" in page
+    assert "经济数据口径待核对" in page
     assert "经复核无误" in page
     other = client_for(p.other_head).get(f"/cycle/{YEAR}/8/").content.decode()
-    assert "请复核" not in other  # another unit's objection is not shown
+    assert "经济数据口径待核对" not in other  # another unit's objection is not shown
 
 
 def test_the_dashboard_and_the_unit_card_say_whether_the_run_is_published(

@@ -30,6 +30,7 @@ from kaohe.cycle.services.periods import (
     period_advance,
     period_deadlines_set,
     period_open,
+    procedure_of,
     unit_submit,
     units_missing,
 )
@@ -137,6 +138,7 @@ def _detail(
         "published": published_run(period),
         "adjustments": period.adjustments.select_related("requested_by", "decided_by"),
         "may_run": predicates.may_run_cycle(user),
+        "procedure": procedure_of(period.year),
         "error": error,
     }
     return render(request, "cycle/period.html", context, status=status)
