@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "kaohe.analytics",
     "kaohe.followup",
     "kaohe.evaluations",
+    "kaohe.audit",
+    "kaohe.cycle",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "kaohe.audit.context.AuditContextMiddleware",  # who and from where, for the audit trail
     # AxesMiddleware last: it turns lockouts into responses
     "axes.middleware.AxesMiddleware",
 ]
@@ -99,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "kaohe.cycle.context_processors.notifications",
             ],
         },
     },
@@ -195,6 +199,37 @@ KAOHE_SYNC_COMPUTE_MAX_CADRES = env_int("KAOHE_SYNC_COMPUTE_MAX_CADRES", 3000, m
 KAOHE_BULK_BATCH_SIZE = env_int("KAOHE_BULK_BATCH_SIZE", 2000, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# The monthly cycle (docs/cycle.md): evidence files of adjustments, reminders, email
+KAOHE_EVIDENCE_MAX_BYTES = env_int("KAOHE_EVIDENCE_MAX_MB", 10, minimum=1) * 1024 * 1024
+KAOHE_REMIND_DAYS_BEFORE = env_int("KAOHE_REMIND_DAYS_BEFORE", 2, minimum=0)
+KAOHE_SITE_URL = env_str("KAOHE_SITE_URL", "http://127.0.0.1:8000")  # links in emails
+EMAIL_HOST = env_str("KAOHE_EMAIL_HOST", "")  # unset: no email, in-app notifications only
+KAOHE_EMAIL_ENABLED = bool(EMAIL_HOST)
+EMAIL_PORT = env_int("KAOHE_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("KAOHE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("KAOHE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("KAOHE_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("KAOHE_EMAIL_FROM", "kaohe@localhost")
+
+# The audit trail (docs/audit.md): row-level events for every model except these apps and
+# models. evaluations: ballots are never audited per voter. results, collection.importbatch:
+# written in bulk, audited as one event per run or import. Redacted fields are recorded as
+# changed, never with their value; ignored fields alone do not make an event.
+KAOHE_AUDIT_EXCLUDED_APPS = (
+    "admin",
+    "migrations",
+    "sessions",
+    "contenttypes",
+    "axes",
+    "django_tasks_database",
+    "audit",
+    "evaluations",
+    "results",
+)
+KAOHE_AUDIT_EXCLUDED_MODELS = ("collection.importbatch", "cycle.notification")
+KAOHE_AUDIT_REDACTED_FIELDS = ("password", "digest")
+KAOHE_AUDIT_IGNORED_FIELDS = ("last_login", "updated")
 
 LOGGING = {
     "version": 1,

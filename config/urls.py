@@ -31,5 +31,7 @@ urlpatterns = [
     path("analytics/", include("kaohe.analytics.urls")),
     path("evaluations/", include("kaohe.evaluations.urls")),
     *evaluation_public_urls,
+    path("cycle/", include("kaohe.cycle.urls")),
+    path("audit/", include("kaohe.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -154,6 +154,29 @@ def _template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_verify(args: argparse.Namespace) -> int:
+    """Run ``manage.py audit_verify`` of the web application (Django imported only here: the
+    engine's verbs stay Django-free). Needs the application's settings and database
+    (``DJANGO_SETTINGS_MODULE``, default ``config.settings``, and its environment)."""
+    import os  # noqa: PLC0415 - the web application is loaded only for this verb
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:
+        sys.path.insert(0, root)  # config/ lives next to the kaohe package
+    import django  # noqa: PLC0415
+    from django.core.management import call_command  # noqa: PLC0415
+    from django.core.management.base import CommandError  # noqa: PLC0415
+
+    django.setup()
+    try:
+        call_command("audit_verify")
+    except CommandError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kaohe", description="Kaohe 全员绩效考核")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -198,6 +221,13 @@ def build_parser() -> argparse.ArgumentParser:
     tpl = sub.add_parser("template", help="write an empty import workbook")
     tpl.add_argument("out")
     tpl.set_defaults(func=_template)
+
+    audit = sub.add_parser("audit", help="the web application's audit trail")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_sub.add_parser(
+        "verify", help="check the hash chain; exit 1 at the first broken link"
+    )
+    verify.set_defaults(func=_audit_verify)
     return parser
 
 

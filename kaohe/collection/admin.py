@@ -5,6 +5,7 @@ from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from kaohe.collection import models as c
+from kaohe.cycle.admin_lock import LockedMonthAdmin
 
 
 def _data_admin(
@@ -20,7 +21,9 @@ def _data_admin(
         "list_select_related": fk,
         "list_per_page": 100,
     }
-    admin.site.register(model, type(f"{model.__name__}Admin", (SimpleHistoryAdmin,), attrs))
+    monthly = "month" in {f.name for f in model._meta.fields}
+    base = LockedMonthAdmin if monthly else SimpleHistoryAdmin  # locked months refuse changes
+    admin.site.register(model, type(f"{model.__name__}Admin", (base,), attrs))
 
 
 _data_admin(c.DistrictStat, columns=("month", "gdp_growth", "gdp_growth_target"), search=())

@@ -14,11 +14,15 @@ from django.conf import settings
 from django.db import transaction
 
 from kaohe.accounts.models import User
+from kaohe.audit.context import audit_batch
+from kaohe.audit.models import AuditEvent
+from kaohe.audit.services import audit_record
 from kaohe.collection.exchange import TABLE_MAPS
 from kaohe.collection.importers import ImportRefusedError, Upload, parse_upload, stage_upload
 from kaohe.collection.loader import Counts, tables_upsert
 from kaohe.collection.models import ImportBatch
 from kaohe.collection.validation import validate_import
+from kaohe.cycle.guard import any_lock_check, frames_lock_problems, lock_checked
 from kaohe.engine import Plan as EnginePlan
 from kaohe.engine import Problem, template_workbook
 from kaohe.engine import schema as s
@@ -97,6 +101,7 @@ def import_file(
     problems = parsed.problems + [
         p for p in checked.problems if (p.file, p.row, p.column) not in refused
     ]
+    problems += frames_lock_problems(parsed.frames, parsed.sources, year)  # the lock guard
     if problems:
         return _refused(batch, problems, checked.warnings, started)
     with transaction.atomic():
@@ -107,6 +112,7 @@ def import_file(
         batch.seconds = time.perf_counter() - started
         batch.full_clean()
         batch.save()
+        _audit_batch(batch, user)
     return batch
 
 
@@ -122,6 +128,29 @@ def _not_owned(
     }
     rows = frame.filter(~pl.col(s.INDICATOR).is_in(list(owned))).select(s.ROW, s.INDICATOR)
     return [(int(r), str(k)) for r, k in rows.iter_rows()]
+
+
+def _audit_batch(batch: ImportBatch, user: User | None) -> None:
+    """One audit event per import (its rows are written in bulk, past the row signals)."""
+    audit_record(
+        action=AuditEvent.Action.IMPORT,
+        model="collection.importbatch",
+        object_id=batch.pk,
+        object_repr=str(batch),
+        after={"state": batch.state},
+        extra={
+            "year": batch.year,
+            "file": batch.file_name,
+            "sha256": batch.sha256,
+            "size": batch.size,
+            "created": batch.created_count,
+            "updated": batch.updated_count,
+            "unchanged": batch.unchanged_count,
+            "problems": batch.problem_count,
+            "tables": batch.counts,
+        },
+        actor=user,
+    )
 
 
 def _fill(batch: ImportBatch, counts: Mapping[str, Counts]) -> None:
@@ -143,7 +172,16 @@ def _refused(
     batch.seconds = time.perf_counter() - started
     batch.full_clean()
     batch.save()
+    _audit_batch(batch, batch.user)
     return batch
+
+
+class LockedDataError(Exception):
+    """Rows of a locked month in a bulk load; ``problems`` name the table, row and month."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems[:10]))
 
 
 @transaction.atomic
@@ -151,16 +189,34 @@ def data_load(
     *, frames: Mapping[str, pl.DataFrame], year: int, user: User | None = None, reason: str
 ) -> dict[str, Counts]:
     """Upsert already-validated engine frames (the demo generator's) in one transaction."""
-    return tables_upsert(frames, year=year, user=user, reason=reason)
+    locked = frames_lock_problems(frames, {}, year)
+    if locked:
+        raise LockedDataError(locked)
+    counts = tables_upsert(frames, year=year, user=user, reason=reason)
+    audit_record(
+        action=AuditEvent.Action.DATA_LOAD,
+        model="collection.data",
+        object_repr=reason[:200],
+        extra={"year": year, "tables": {name: c.as_dict() for name, c in counts.items()}},
+        actor=user,
+    )
+    return counts
 
 
 @transaction.atomic
 def data_reset() -> None:
-    """Delete every collected and organisation row (the demo's ``--reset``); plans stay."""
-    for tm in reversed(TABLE_MAPS.values()):
-        tm.model._default_manager.all().delete()
-        tm.model.history.all().delete()  # type: ignore[attr-defined]
-    ImportBatch.objects.all().delete()
+    """Delete every collected and organisation row (the demo's ``--reset``); plans stay.
+    Refused when any month is locked; recorded as one audit event."""
+    any_lock_check(what="resetting the data")
+    removed: dict[str, int] = {}
+    with lock_checked(), audit_batch():
+        for tm in reversed(TABLE_MAPS.values()):
+            removed[tm.table] = tm.model._default_manager.all().delete()[0]
+            tm.model.history.all().delete()  # type: ignore[attr-defined]
+        ImportBatch.objects.all().delete()
+    audit_record(
+        action=AuditEvent.Action.DATA_RESET, model="collection.data", extra={"deleted": removed}
+    )
 
 
 def template_all(out: Path) -> Path:

@@ -456,6 +456,30 @@ class Training(_Model):
     default_form: Literal["online", "offline"] = "online"
 
 
+class Procedure(_Model):
+    """The monthly cycle's deadlines (§12; used by the web application, not by scoring).
+
+    ``publicity_days``: working days of 公示 after publication, which are also the objection
+    window (at least 5). ``submit_day``, ``review_day``, ``publish_day``: the day of the month
+    after the assessed month by which units submit, the office reviews and publishes.
+    ``review_days``, ``appeal_days``: 复核 within 30 days of notification, 申诉 within 15 days
+    of the review's answer (shown with the published results).
+    """
+
+    publicity_days: int = Field(default=5, ge=5, le=30)
+    submit_day: int = Field(default=5, ge=1, le=28)
+    review_day: int = Field(default=10, ge=1, le=28)
+    publish_day: int = Field(default=15, ge=1, le=28)
+    review_days: int = Field(default=30, ge=1)
+    appeal_days: int = Field(default=15, ge=1)
+
+    @model_validator(mode="after")
+    def _order(self) -> Procedure:
+        if not self.submit_day <= self.review_day <= self.publish_day:
+            raise ValueError("days must satisfy submit_day ≤ review_day ≤ publish_day")
+        return self
+
+
 RESULT_USES: dict[str, tuple[str, ...]] = {
     "绩效工资": ("cadre_monthly", "pay"),
     "选贤任能": ("annual",),
@@ -489,6 +513,7 @@ class Plan(_Model):
     ranking: Ranking = Ranking()
     persistence: Persistence = Persistence()
     training: Training = Training()
+    procedure: Procedure = Procedure()
     result_uses: dict[str, tuple[str, ...]] = Field(default_factory=lambda: dict(RESULT_USES))
 
     @field_validator("rating_levels")

@@ -20,7 +20,10 @@ from django.utils import timezone
 
 from kaohe import __version__
 from kaohe.accounts.models import User
+from kaohe.audit.models import AuditEvent
+from kaohe.audit.services import audit_record
 from kaohe.collection.frames import canonical_checksum
+from kaohe.cycle.guard import run_lock_check
 from kaohe.engine import DataError, EngineError, PlanError, parse_plan, score
 from kaohe.engine import schema as s
 from kaohe.org.models import Cadre
@@ -46,10 +49,12 @@ class NoPlanError(Exception):
 @transaction.atomic
 def run_create(*, year: int, through_month: int | None = None, user: User | None = None) -> Run:
     """A queued run of ``year`` (months 1…``through_month``; default: every month of the
-    district table) with a snapshot of the year's plan."""
+    district table) with a snapshot of the year's plan. MonthLockedError when that last month
+    is locked (kaohe.cycle.guard)."""
     plan = Plan.objects.filter(year=year).first()
     if plan is None:
         raise NoPlanError(f"there is no plan for {year}")
+    run_lock_check(year=year, through_month=through_month)
     run = Run(
         year=year,
         through_month=through_month,
@@ -60,7 +65,31 @@ def run_create(*, year: int, through_month: int | None = None, user: User | None
     )
     run.full_clean()
     run.save()
+    _audit_run(run, "created", user)
     return run
+
+
+def _audit_run(run: Run, change: str, user: User | None = None) -> None:
+    """The computation's events: created (who asked), done (counts, checksum) or failed."""
+    extra: dict[str, object] = {
+        "change": change,
+        "year": run.year,
+        "through_month": run.through_month,
+        "plan": run.plan_id,
+        "engine_version": run.engine_version,
+    }
+    if change != "created":
+        extra |= {"months": run.months, "input_checksum": run.input_checksum}
+        extra |= {"counts": run.counts} if change == "done" else {"error": run.error[:500]}
+    audit_record(
+        action=AuditEvent.Action.COMPUTE,
+        model="results.run",
+        object_id=run.pk,
+        object_repr=str(run),
+        after={"state": run.state},
+        extra=extra,
+        actor=user,
+    )
 
 
 def run_enqueue(*, run: Run) -> Run:
@@ -131,6 +160,7 @@ def run_results_store(*, run: Run, tables: Mapping[str, pl.DataFrame]) -> None:
     run.finished = timezone.now()
     run.full_clean()
     run.save()
+    _audit_run(run, "done")
 
 
 @transaction.atomic
@@ -152,4 +182,5 @@ def _fail(run: Run, exc: EngineError | None, error: str = "") -> None:
     run.error = error or (str(exc).splitlines()[0] if exc else "")
     run.finished = timezone.now()
     run.save()
+    _audit_run(run, "failed")
     logger.warning("run %s of %s failed: %s", run.pk, run.year, run.error)

@@ -14,6 +14,7 @@ from kaohe.api.permissions import may_compute, reads_everything
 from kaohe.api.routers.common import ERRORS, PageQuery, user_of
 from kaohe.api.schemas import RunDetailOut, RunIn, RunOut, RunPage
 from kaohe.api.selectors import run_detail, run_list
+from kaohe.cycle.guard import MonthLockedError
 from kaohe.results.models import Run
 from kaohe.results.services import NoPlanError, run_compute
 
@@ -66,4 +67,7 @@ def runs_create(request: HttpRequest, payload: RunIn) -> Status[Run]:
     except NoPlanError as exc:
         problem = {"file": "request", "row": None, "column": "year", "message": str(exc)}
         raise ApiError(422, str(exc), [problem]) from None
+    except MonthLockedError as exc:
+        problem = {"file": "request", "row": None, "column": "through_month", "message": str(exc)}
+        raise ApiError(409, str(exc), [problem]) from None
     return Status(202, run)

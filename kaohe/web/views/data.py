@@ -12,6 +12,7 @@ from kaohe.accounts.scope import importable_tables, owners_for
 from kaohe.collection.models import ImportBatch
 from kaohe.collection.selectors import import_batch_recent
 from kaohe.collection.services import import_file
+from kaohe.cycle.guard import MonthLockedError
 from kaohe.results.models import Run
 from kaohe.results.services import NoPlanError, run_create, run_enqueue
 from kaohe.web.forms import ComputeForm, ImportForm
@@ -85,6 +86,12 @@ def compute(request: HttpRequest) -> HttpResponse:
             )
         except NoPlanError:
             form.add_error("year", _("该年度尚无考核方案"))
+        except MonthLockedError as exc:
+            form.add_error(
+                "through_month",
+                _("%(month)s 已锁定，不能重新计算；锁定的月份只能通过正式调整更改")
+                % {"month": f"{exc.year}-{exc.month:02d}"},
+            )
         else:
             run_enqueue(run=run)
             return redirect("web:run", run_id=run.pk)

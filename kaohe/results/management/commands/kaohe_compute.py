@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 
 from kaohe.core.periods import parse_year_month
+from kaohe.cycle.guard import MonthLockedError
 from kaohe.results.models import Run
 from kaohe.results.services import NoPlanError, run_create, run_enqueue, run_execute
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--through {options['through']} is not in {year}")
         try:
             run = run_create(year=year, through_month=through)
-        except NoPlanError as exc:
+        except (NoPlanError, MonthLockedError) as exc:
             raise CommandError(str(exc)) from None
         console = Console()
         if options["background"]:

@@ -1,0 +1,1 @@
+"""Writes of the cycle: the months' steps (periods), objections, adjustments, notifications."""
