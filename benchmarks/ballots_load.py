@@ -45,6 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
+from _database import ensure_database
+
 ROOT: Final = Path(__file__).resolve().parents[1]
 PYTHON: Final = sys.executable
 YEAR: Final = 2026
@@ -94,30 +96,17 @@ print("CHECK " + json.dumps({"ballots": ballots, "marks": marks, "used": used, "
 """
 
 
-# The production settings, with static files served without the manifest: collectstatic's
-# manifest step refuses a vendored CSS file whose source map is not shipped, which has nothing to
-# do with voting.
-BENCH_SETTINGS: Final = """
-from config.settings import *  # noqa: F403
-
-STORAGES = {
-    **STORAGES,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}
-"""
-
-
 def env_for(database: str, folder: Path) -> dict[str, str]:
-    (folder / "ballots_bench_settings.py").write_text(BENCH_SETTINGS, encoding="utf-8")
     return {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(folder), str(ROOT)]),
-        "DJANGO_SETTINGS_MODULE": "ballots_bench_settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": database,
         "KAOHE_SECRET_KEY": "ballots-benchmark-only-" + "x" * 40,
         "KAOHE_DEBUG": "0",
         "KAOHE_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "KAOHE_SECURE_COOKIES": "0",
+        "KAOHE_SSL_REDIRECT": "0",  # plain HTTP on loopback (a proxy terminates TLS on a server)
+        "KAOHE_HSTS_SECONDS": "0",
         "KAOHE_DB_CONN_MAX_AGE": "60",
         "KAOHE_STATIC_ROOT": str(folder / "static"),
         "KAOHE_LOG_LEVEL": "WARNING",
@@ -140,20 +129,6 @@ def shell(env: dict[str, str], script: str, tag: str) -> dict[str, object]:
     line = next(li for li in out.splitlines() if li.startswith(tag + " "))
     data: dict[str, object] = json.loads(line.removeprefix(tag + " "))
     return data
-
-
-def ensure_database(url: str) -> None:
-    """CREATE DATABASE when it does not exist (connecting to the server's ``postgres``)."""
-    import psycopg  # noqa: PLC0415
-    from psycopg import sql  # noqa: PLC0415
-    from psycopg.conninfo import conninfo_to_dict  # noqa: PLC0415
-
-    info = conninfo_to_dict(url)
-    name = str(info.pop("dbname"))
-    with psycopg.connect(**{**info, "dbname": "postgres"}, autocommit=True) as conn:  # type: ignore[arg-type]
-        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if found is None:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:

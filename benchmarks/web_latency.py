@@ -96,6 +96,8 @@ def env_for(args: argparse.Namespace, static_root: Path) -> dict[str, str]:
         "KAOHE_DEBUG": "0",
         "KAOHE_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "KAOHE_SECURE_COOKIES": "0",
+        "KAOHE_SSL_REDIRECT": "0",  # plain HTTP on loopback (a proxy terminates TLS on a server)
+        "KAOHE_HSTS_SECONDS": "0",
         "KAOHE_DB_CONN_MAX_AGE": "60",
         "KAOHE_STATIC_ROOT": str(static_root),
         "KAOHE_LOG_LEVEL": "WARNING",
