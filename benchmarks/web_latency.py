@@ -197,10 +197,12 @@ def start_server(args: argparse.Namespace, env: dict[str, str]) -> subprocess.Po
     server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
+        if server.poll() is not None:  # it could not start (the port is taken?)
+            raise SystemExit(f"gunicorn stopped with status {server.returncode}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{args.port}/login/", timeout=2):
                 return server
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # refused, reset or timed out while it starts (URLError is an OSError)
             time.sleep(0.5)
     stop_server(server)
     raise SystemExit("gunicorn did not answer within 60 s")
