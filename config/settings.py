@@ -197,6 +197,8 @@ KAOHE_IMPORT_MAX_UNPACKED_BYTES = (
 # Runs of districts up to this many cadres are computed in the request; larger ones by the worker.
 KAOHE_SYNC_COMPUTE_MAX_CADRES = env_int("KAOHE_SYNC_COMPUTE_MAX_CADRES", 3000, minimum=0)
 KAOHE_BULK_BATCH_SIZE = env_int("KAOHE_BULK_BATCH_SIZE", 2000, minimum=1)
+# Seconds a rendered page body is kept (kaohe/web/cache.py); 0: render every request.
+KAOHE_PAGE_CACHE_SECONDS = env_int("KAOHE_PAGE_CACHE_SECONDS", 300, minimum=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

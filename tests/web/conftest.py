@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 import xlsxwriter
+from django.core.cache import cache
 from django.core.files import File
 
 from kaohe.core.demo import demo_plan_text
@@ -18,6 +19,13 @@ from kaohe.plans.models import Plan
 from kaohe.plans.services import plan_save
 
 YEAR = 2026
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: page bodies kept by one test (kaohe/web/cache.py)
+    or counters it left (the survey's limit) never reach another."""
+    cache.clear()
 
 
 @pytest.fixture

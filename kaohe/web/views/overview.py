@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from kaohe.accounts.roles import INSPECTOR, VIEW_PEOPLE
@@ -14,57 +15,73 @@ from kaohe.core.periods import month_label
 from kaohe.engine import schema as s
 from kaohe.followup.selectors.actions import followups_of
 from kaohe.web import labels
+from kaohe.web.cache import cached_body
 from kaohe.web.selectors import annual as annual_selectors
 from kaohe.web.selectors.common import run_plan, unit_names
 from kaohe.web.selectors.dashboard import dashboard as dashboard_data
 from kaohe.web.selectors.ranking import category_ranking
-from kaohe.web.views.common import int_param, page, render_htmx, shown_for
+from kaohe.web.views.common import int_param, is_htmx, page, render_htmx, shown_for
 
 
 @page()
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The home page: key figures and charts of the selected year and month."""
     shown = shown_for(request)
-    context: dict[str, object] = {"shown": shown}
-    if shown.run is not None:
-        scope = scope_for(request.user)  # inspectors see every veto, others their cadres'
-        cadres = None if INSPECTOR in scope.roles else cadre_codes_for(request.user)
-        data = dashboard_data(shown.run, shown.month, timezone.localdate(), cadres=cadres)
-        context["data"] = data
-        context["charts"] = {
-            "months": [month_label(shown.year, m) for m in shown.months],
-            "trend": data.trend,
-            "bars": data.bars,
-            "histogram": [[b.label, b.count] for b in data.histogram],
-            "unit_url": reverse("web:unit", args=["__code__"])
-            + f"?year={shown.year}&month={shown.month}#explain",
-            "text": {
-                "mean": _("平均得分"),
-                "score": _("得分"),
-                "cadres": _("干部人数"),
-                "final": _("月度最终得分"),
-            },
-        }
-    return render(request, "web/dashboard.html", context)
+
+    def build() -> tuple[dict[str, object], str]:
+        context: dict[str, object] = {"shown": shown}
+        if shown.run is not None:
+            scope = scope_for(request.user)  # inspectors see every veto, others their cadres'
+            cadres = None if INSPECTOR in scope.roles else cadre_codes_for(request.user)
+            data = dashboard_data(shown.run, shown.month, timezone.localdate(), cadres=cadres)
+            context["data"] = data
+            context["charts"] = {
+                "months": [month_label(shown.year, m) for m in shown.months],
+                "trend": data.trend,
+                "bars": data.bars,
+                "histogram": [[b.label, b.count] for b in data.histogram],
+                "unit_url": reverse("web:unit", args=["__code__"])
+                + f"?year={shown.year}&month={shown.month}#explain",
+                "text": {
+                    "mean": _("平均得分"),
+                    "score": _("得分"),
+                    "cadres": _("干部人数"),
+                    "final": _("月度最终得分"),
+                },
+            }
+        return context, _("总览")
+
+    page_body = cached_body(request, shown=shown, template="web/_dashboard_body.html", build=build)
+    return render(request, "web/dashboard.html", page_body)
 
 
 @page()
 def ranking(request: HttpRequest) -> HttpResponse:
     """Units of a category for a month by rank; htmx swaps only the table."""
     shown = shown_for(request)
-    context: dict[str, object] = {"shown": shown}
-    if shown.run is not None:
-        categories = list(run_plan(shown.run).categories)
-        category = request.GET.get("category", "")
-        if category not in categories:
-            category = categories[0] if categories else ""
-        context |= {
-            "categories": categories,
-            "category": category,
-            "rows": category_ranking(shown.run, shown.month, category),
-            "cards": unit_codes_for(request.user),  # units whose card opens (None: all)
-        }
-    return render_htmx(request, "web/ranking.html", "web/_ranking_table.html", context)
+
+    def build() -> tuple[dict[str, object], str]:
+        context: dict[str, object] = {"shown": shown}
+        if shown.run is not None:
+            categories = list(run_plan(shown.run).categories)
+            category = request.GET.get("category", "")
+            if category not in categories:
+                category = categories[0] if categories else ""
+            context |= {
+                "categories": categories,
+                "category": category,
+                "rows": category_ranking(shown.run, shown.month, category),
+                "cards": unit_codes_for(request.user),  # units whose card opens (None: all)
+            }
+        return context, _("排名")
+
+    if is_htmx(request):  # only the table
+        context, _title = build()
+        return render_htmx(request, "web/ranking.html", "web/_ranking_table.html", context)
+    page_body = cached_body(request, shown=shown, template="web/_ranking_body.html", build=build)
+    response = render(request, "web/ranking.html", page_body)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @page(VIEW_PEOPLE)

@@ -6,17 +6,19 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from kaohe.accounts.roles import VIEW_CADRE, VIEW_UNIT
 from kaohe.core.periods import month_label
 from kaohe.engine import round_half_up
 from kaohe.engine import schema as s
+from kaohe.web.cache import cached_body
 from kaohe.web.explanation import data_changed_since
 from kaohe.web.selectors.cadres import cadre_page
 from kaohe.web.selectors.common import run_plan
 from kaohe.web.selectors.units import unit_cadres, unit_card
-from kaohe.web.views.common import page, render_htmx, require_object, shown_for
+from kaohe.web.views.common import is_htmx, page, render_htmx, require_object, shown_for
 
 
 def _published(value: float | None) -> float | None:
@@ -39,18 +41,25 @@ def unit(request: HttpRequest, code: str) -> HttpResponse:
     cadres are those the user may see."""
     require_object(request, VIEW_UNIT, code)
     shown = shown_for(request)
-    context: dict[str, object] = {"shown": shown, "code": code}
-    if shown.run is not None:
-        card = unit_card(shown.run, run_plan(shown.run), code, shown.month)
-        if card is None:
-            raise Http404(code)
-        context |= {
-            "card": card,
-            "cadres": unit_cadres(shown.run, code, shown.month, user=request.user),
-            "changed": data_changed_since(shown.run),
-            "chart": _rank_chart(shown.year, card.months, s.SCORE),
-        }
-    return render(request, "web/unit.html", context)
+
+    def build() -> tuple[dict[str, object], str]:
+        context: dict[str, object] = {"shown": shown, "code": code}
+        name = code
+        if shown.run is not None:
+            card = unit_card(shown.run, run_plan(shown.run), code, shown.month)
+            if card is None:
+                raise Http404(code)
+            name = card.name
+            context |= {
+                "card": card,
+                "cadres": unit_cadres(shown.run, code, shown.month, user=request.user),
+                "changed": data_changed_since(shown.run),
+                "chart": _rank_chart(shown.year, card.months, s.SCORE),
+            }
+        return context, f"{name} · {_('单位成绩单')}"
+
+    page_body = cached_body(request, shown=shown, template="web/_unit_body.html", build=build)
+    return render(request, "web/unit.html", page_body)
 
 
 @page()
@@ -58,14 +67,26 @@ def cadre(request: HttpRequest, code: str) -> HttpResponse:
     """A cadre's months, ranks, periods, year, pay and actions; htmx swaps the explanation."""
     require_object(request, VIEW_CADRE, code)
     shown = shown_for(request)
-    context: dict[str, object] = {"shown": shown, "code": code}
-    if shown.run is not None:
-        person = cadre_page(shown.run, run_plan(shown.run), code, shown.month)
-        if person is None:
-            raise Http404(code)
-        context |= {
-            "person": person,
-            "changed": data_changed_since(shown.run),
-            "chart": _rank_chart(shown.year, person.months, s.FINAL),
-        }
-    return render_htmx(request, "web/cadre.html", "web/_cadre_explanation.html", context)
+
+    def build() -> tuple[dict[str, object], str]:
+        context: dict[str, object] = {"shown": shown, "code": code}
+        name = code
+        if shown.run is not None:
+            person = cadre_page(shown.run, run_plan(shown.run), code, shown.month)
+            if person is None:
+                raise Http404(code)
+            name = person.name
+            context |= {
+                "person": person,
+                "changed": data_changed_since(shown.run),
+                "chart": _rank_chart(shown.year, person.months, s.FINAL),
+            }
+        return context, f"{name} · {_('干部')}"
+
+    if is_htmx(request):  # the explanation of another month: small, rendered each time
+        context, _title = build()
+        return render_htmx(request, "web/cadre.html", "web/_cadre_explanation.html", context)
+    page_body = cached_body(request, shown=shown, template="web/_cadre_body.html", build=build)
+    response = render(request, "web/cadre.html", page_body)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
