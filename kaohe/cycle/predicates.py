@@ -1,9 +1,9 @@
 """Who may do each step of the cycle: small predicates, one question each.
 
-For now they read the district-wide roles of kaohe.accounts.roles (the office and superusers act
-for the district; a unit's users are the users whose cadre holds a post in the unit, and its
-unit heads submit; a cadre is the user linked to that cadre). The object-level roles replace
-the bodies; keep the names.
+They read the roles and scopes of kaohe.accounts (docs/security.md): the office and superusers
+act for the district; a unit head (单位负责人) submits and objects for the units of their scope;
+a unit's users are the users whose cadre holds a post in the unit; a cadre is the user linked
+to that cadre.
 """
 
 from __future__ import annotations
@@ -14,16 +14,19 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import F
 from rules.predicates import Predicate, is_superuser
 
-from kaohe.accounts.models import User
-from kaohe.accounts.roles import UNIT_HEAD, is_office
+from kaohe.accounts.models import Role, User
+from kaohe.accounts.roles import is_office
+from kaohe.accounts.scope import scope_for
 from kaohe.engine import schema as s
 from kaohe.org.models import Assignment, Cadre, Unit
 
 AnyUser = User | AnonymousUser
 
 
-def _in_group(user: AnyUser, name: str) -> bool:
-    return bool(user.is_authenticated and user.groups.filter(name=name).exists())
+def _heads_unit(user: AnyUser, unit_code: str) -> bool:
+    """A unit head whose scope holds the unit."""
+    scope = scope_for(user)
+    return Role.UNIT_HEAD in scope.roles and unit_code in scope.units
 
 
 # The assessment office (考核办) and superusers: every office step of the cycle.
@@ -64,14 +67,14 @@ def may_submit_unit(user: AnyUser, unit_code: str) -> bool:
     """Submit a unit's data of a month: the office, or a unit head of that unit."""
     if may_run_cycle(user):
         return True
-    return _in_group(user, UNIT_HEAD) and user_unit_code(user) == unit_code
+    return _heads_unit(user, unit_code)
 
 
 def may_object(user: AnyUser, subject_type: str, subject_code: str) -> bool:
     """File an objection: the affected unit's users, or the cadre themself."""
     if subject_type == s.SUBJECT_CADRE:
         return user_cadre_code(user) == subject_code
-    return user_unit_code(user) == subject_code
+    return user_unit_code(user) == subject_code or _heads_unit(user, subject_code)
 
 
 def may_see_objection(user: AnyUser, objection: Any) -> bool:

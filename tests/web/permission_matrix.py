@@ -105,14 +105,42 @@ MATRIX: Final = (
     Row("api:imports_get", "GET", "batch", IMPORTERS),
     Row("api:templates", "GET", "", LOGGED_IN),
     Row("api:template_download", "GET", "table", LOGGED_IN),
+    # --- the monthly cycle and the audit trail (kaohe/cycle, kaohe/audit)
+    Row("cycle:months", "GET", "", ANY_ROLE),  # each sees the months; the steps are the office's
+    Row("cycle:notifications", "GET", "", ANY_ROLE),  # one's own notifications
+    Row("cycle:read", "POST", "", ANY_ROLE, (302,)),
+    Row("audit:log", "GET", "", OFFICE),
+    Row("audit:history", "GET", "record", OFFICE),
     # --- the admin site: one rule for every admin URL (staff only; the office is staff)
     Row("admin:*", "GET", "", OFFICE),
 )
 
-# URL names that are not requested one by one, with the reason
+# URL names (or whole namespaces) that are not requested one by one, with the reason
+_CYCLE_STEPS = (
+    "the cycle's steps on a month, objections and adjustments: who may act is decided in the "
+    "cycle's services (kaohe/cycle/predicates.py), which answer a refused step with 400 and the "
+    "reason on the month's page, not 403; tests/web/test_cycle_*.py test each refusal. Not yet "
+    "cells of this matrix."
+)
 COVERED_ELSEWHERE: Final = {
     "admin": "every admin URL: the admin:* row (the admin site asks for staff, then model "
     "permissions)",
+    **{
+        f"cycle:{name}": _CYCLE_STEPS
+        for name in (
+            "period",
+            "open",
+            "advance",
+            "deadlines",
+            "submit",
+            "object",
+            "answer",
+            "adjust",
+            "adjustment",
+            "decide",
+            "evidence",
+        )
+    },
 }
 
 
