@@ -21,7 +21,7 @@ from pytest_django.live_server_helper import LiveServer
 from kaohe.evaluations.models import Ballot, BallotToken, Mark
 from kaohe.plans.models import Plan
 from tests.web.evaluations_kit import group_raters, open_with_tokens, org, team_round
-from tests.web.test_e2e_journey import ARGS, ARTIFACTS, CHROMIUM
+from tests.web.test_e2e_journey import ARGS, ARTIFACTS, CHROMIUM, csp_blocked
 
 pytestmark = [
     pytest.mark.e2e,
@@ -81,7 +81,10 @@ def phone(voting: Voting, tmp_path: Path) -> Iterator[Any]:
         )
         context.set_default_timeout(30_000)
         try:
-            yield context.new_page()
+            page = context.new_page()
+            blocked = csp_blocked(page)
+            yield page
+            assert blocked == [], "Content-Security-Policy violations"
         finally:
             context.close()
 
