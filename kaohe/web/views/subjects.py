@@ -9,7 +9,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from kaohe.accounts.roles import VIEW_CADRE, VIEW_UNIT
-from kaohe.accounts.scope import scope_for
 from kaohe.core.periods import month_label
 from kaohe.engine import round_half_up
 from kaohe.engine import schema as s
@@ -50,10 +49,6 @@ def unit(request: HttpRequest, code: str) -> HttpResponse:
             "cadres": unit_cadres(shown.run, code, shown.month, user=request.user),
             "changed": data_changed_since(shown.run),
             "chart": _rank_chart(shown.year, card.months, s.SCORE),
-            # the unit's cadre score sheet lists every cadre: the office and the unit's head
-            # (kaohe.reports.predicates.can_read_unit_people)
-            "may_download_people": scope_for(request.user).full
-            or code in scope_for(request.user).units,
         }
     return render(request, "web/unit.html", context)
 
