@@ -1,7 +1,7 @@
 """Who may do what with rounds and surveys: the one place the evaluation pages ask.
 
-The bodies use the district-wide roles of :mod:`kaohe.accounts.roles` (the assessment office and
-superusers run rounds and surveys). When the roles change, only these predicates change.
+The bodies use the roles of :mod:`kaohe.accounts.roles` (the assessment office and system
+administrators — superusers or the ``admin`` role — run rounds and surveys; docs/security.md).
 Voting and answering a survey need no account: a ballot token or a public survey link is the
 credential (docs/evaluations.md).
 """
@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import Final
 
 from rules.permissions import add_perm
-from rules.predicates import Predicate, is_superuser
+from rules.predicates import Predicate
 
-from kaohe.accounts.roles import is_office
+from kaohe.accounts.roles import is_admin, is_office
 
 MANAGE_ROUNDS: Final = "evaluations.manage_rounds"
 
-may_manage_rounds: Predicate = is_superuser | is_office
+may_manage_rounds: Predicate = is_admin | is_office
 
 
 def register() -> None:

@@ -72,7 +72,7 @@ def ranking_xlsx(request: HttpRequest) -> HttpResponseBase:
     )
 
 
-@allowed(predicates.can_read_results)
+@allowed(predicates.can_export_district)
 def annual_xlsx(request: HttpRequest) -> HttpResponseBase:
     run = _run(request)
     return _xlsx(lambda b: sheets.annual_workbook(run, b), f"annual-{run.year}.xlsx")
@@ -81,6 +81,8 @@ def annual_xlsx(request: HttpRequest) -> HttpResponseBase:
 @allowed(predicates.can_read_results)
 def unit_scores_xlsx(request: HttpRequest, code: str) -> HttpResponseBase:
     """A unit's cadre score sheet."""
+    if not predicates.can_read_unit_people(request.user, code):
+        raise PermissionDenied
     run = _run(request)
     return _xlsx(
         lambda b: sheets.scores_workbook(run, b, unit=code), f"scores-{code}-{run.year}.xlsx"
@@ -89,6 +91,8 @@ def unit_scores_xlsx(request: HttpRequest, code: str) -> HttpResponseBase:
 
 @allowed(predicates.can_read_results)
 def unit_pdf(request: HttpRequest, code: str) -> HttpResponseBase:
+    if not predicates.can_read_unit_card(request.user, code):
+        raise PermissionDenied
     run = _run(request)
     try:
         pdf = documents.unit_card_pdf(run, code)
@@ -99,6 +103,8 @@ def unit_pdf(request: HttpRequest, code: str) -> HttpResponseBase:
 
 @allowed(predicates.can_read_results)
 def cadre_pdf(request: HttpRequest, code: str) -> HttpResponseBase:
+    if not predicates.can_read_cadre_card(request.user, code):
+        raise PermissionDenied
     run = _run(request)
     try:
         pdf = documents.cadre_card_pdf(run, code)
@@ -153,7 +159,7 @@ def _job(request: HttpRequest, job_id: int) -> ExportJob:
     return job
 
 
-@allowed(predicates.can_read_results)
+@allowed(predicates.can_export_district)
 def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
     """One job's row; htmx polls it while the job works, and reloads the page once it is done
     (the what-if page then shows the comparison)."""
@@ -164,7 +170,7 @@ def job_progress(request: HttpRequest, job_id: int) -> HttpResponse:
     return response
 
 
-@allowed(predicates.can_read_results)
+@allowed(predicates.can_export_district)
 def job_file(request: HttpRequest, job_id: int) -> HttpResponseBase:
     job = _job(request, job_id)
     if job.state != ExportJob.State.DONE or not job.file:

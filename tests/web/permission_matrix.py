@@ -30,7 +30,10 @@ ROLES: Final = (
     "section_chief",
     "cadre",
 )
-OWN_OTHER: Final = ("unit", "cadre")  # targets requested on an own and another object
+# targets requested on an own and another object: a unit, a cadre, and the follow-up records
+# of a cadre (an action, a record's attachment, a training enrolment): own = the cadre
+# account's (in the section chief's section of U001), other = a cadre of U002
+OWN_OTHER: Final = ("unit", "cadre", "action", "record", "enrolment")
 
 EVERYONE: Final = " ".join(ROLES)
 LOGGED_IN: Final = " ".join(r for r in ROLES if r != "anonymous")
@@ -40,6 +43,7 @@ OFFICE: Final = "admin office"
 IMPORTERS: Final = "admin office statistics owner"
 UNIT_CARD: Final = "admin office inspector unit_head:own section_chief:own cadre:own"
 CADRE_DETAIL: Final = "admin office unit_head:own section_chief:own cadre:own"
+UNIT_PEOPLE: Final = "admin office unit_head:own"  # every cadre of the unit: its head
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +114,52 @@ MATRIX: Final = (
     Row("cycle:notifications", "GET", "", ANY_ROLE),  # one's own notifications
     Row("cycle:read", "POST", "", ANY_ROLE, (302,)),
     Row("audit:log", "GET", "", OFFICE),
-    Row("audit:history", "GET", "record", OFFICE),
+    Row("audit:history", "GET", "history", OFFICE),
+    # --- follow-up (/followup/): lists cut to the scope; the office's actions are the office's
+    Row("followup:close", "GET", "", PEOPLE),  # grades' counts; capped, overrides cut
+    Row("followup:override_set", "POST", "year", OFFICE, (302,)),
+    Row("followup:override_withdraw", "POST", "override", OFFICE, (302,)),
+    Row("followup:reviews", "GET", "", PEOPLE),  # requests cut to the scope
+    Row("followup:request_answer", "POST", "request", OFFICE, (302,)),
+    Row("followup:actions", "GET", "", PEOPLE),  # actions cut to the scope
+    Row("followup:actions_create", "POST", "", OFFICE, (302,)),
+    Row("followup:action", "GET", "action", CADRE_DETAIL),
+    Row("followup:attachment", "GET", "record", "admin office unit_head:own cadre:own"),
+    Row("followup:pay", "GET", "", PEOPLE),  # pools of the units headed, shares cut
+    Row("followup:pool_save", "POST", "", OFFICE, (302,)),
+    Row("followup:pay_csv", "GET", "", OFFICE),
+    Row("followup:pay_xlsx", "GET", "", OFFICE),
+    Row("followup:training", "GET", "", PEOPLE),  # courses and counts cut to the scope
+    Row("followup:training_create", "POST", "", OFFICE, (302,)),
+    Row("followup:course", "GET", "course", PEOPLE),  # its people cut to the scope
+    Row("followup:complete", "POST", "enrolment", UNIT_PEOPLE, (302,)),
+    # --- reports (/reports/): downloads follow the page they belong to
+    Row("reports:exports", "GET", "", ANY_ROLE),  # the user's own jobs; starting: the office
+    Row("reports:ranking_xlsx", "GET", "", ANY_ROLE),  # units' scores: public in the district
+    Row("reports:annual_xlsx", "GET", "", OFFICE),  # every team's and cadre's grade
+    Row("reports:unit_scores_xlsx", "GET", "unit", UNIT_PEOPLE),
+    Row("reports:unit_pdf", "GET", "unit", UNIT_CARD),
+    Row("reports:cadre_pdf", "GET", "cadre", CADRE_DETAIL),
+    # an office account's job: the administrator passes the rule, but a job is its maker's
+    Row("reports:job", "GET", "job", OFFICE, (200, 404)),
+    Row("reports:job_file", "GET", "job", OFFICE, (200, 404)),
+    # --- analytics (/analytics/): the office
+    Row("analytics:overview", "GET", "", OFFICE),
+    Row("analytics:units", "GET", "", OFFICE),
+    Row("analytics:whatif", "GET", "", OFFICE),
+    Row("analytics:whatif_result", "GET", "whatif", OFFICE, (200, 404)),  # as reports:job
+    # --- evaluations (/evaluations/): the office runs rounds and surveys
+    Row("evaluations:index", "GET", "", OFFICE),
+    Row("evaluations:round_new", "GET", "", OFFICE),
+    Row("evaluations:round", "GET", "round", OFFICE),
+    Row("evaluations:round_open", "POST", "round", OFFICE, (302,)),
+    Row("evaluations:round_close", "POST", "round", OFFICE, (302,)),
+    Row("evaluations:round_tokens", "POST", "round", OFFICE),  # the printable token cards
+    Row("evaluations:survey_new", "POST", "", OFFICE, (302,)),
+    Row("evaluations:survey", "GET", "survey", OFFICE),
+    # --- the public pages: a ballot token or a survey link is the credential
+    Row("vote", "GET", "", EVERYONE),
+    Row("survey", "GET", "code", EVERYONE),
     # --- the admin site: one rule for every admin URL (staff only; the office is staff)
     Row("admin:*", "GET", "", OFFICE),
 )

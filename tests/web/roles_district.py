@@ -4,15 +4,18 @@ unit's cadre is ``other_cadre``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.test import override_settings
 from pytest_django import DjangoDbBlocker
 
 from kaohe.accounts.models import Role, User
@@ -21,9 +24,21 @@ from kaohe.api.services import api_token_create
 from kaohe.collection.models import ImportBatch
 from kaohe.collection.services import data_load, import_file
 from kaohe.core.demo import demo_plan_text
+from kaohe.engine import schema as s
 from kaohe.engine import write_tables
+from kaohe.evaluations.models import Survey
+from kaohe.evaluations.surveys import survey_create
+from kaohe.followup.models import (
+    AnnualClose,
+    FollowUpAction,
+    FollowUpRecord,
+    ReviewRequest,
+    TrainingCourse,
+    TrainingEnrolment,
+)
 from kaohe.org.models import Assignment, Unit
 from kaohe.plans.services import plan_save
+from kaohe.reports.models import ExportJob
 from kaohe.results.models import Run
 from kaohe.results.services import run_compute
 from tests.web.conftest import YEAR, demo_frames, upload
@@ -43,6 +58,69 @@ class District:
     users: dict[str, User]
     files: dict[str, Path]  # tables of the district as CSV, to import again
     tokens: dict[str, str]
+    # objects of the follow-up, reports and evaluations pages: name → (own, other) primary
+    # keys, own being the cadre account's (owned by own_unit), other another unit's cadre's
+    objects: dict[str, tuple[int, int]] = field(default_factory=dict)
+    survey: Survey | None = None  # own_unit's public survey
+
+
+def _followup(
+    run: Run, own: tuple[str, str], other: tuple[str, str], office: User
+) -> dict[str, tuple[int, int]]:
+    """An action (with a record and its attachment) and a training enrolment for the own and
+    the other cadre (cadre code, unit code), a closed year with a review request, export jobs."""
+    year = run.year
+    made: dict[str, list[int]] = {"action": [], "record": [], "enrolment": []}
+    course = TrainingCourse.objects.create(year=year, tag="政治理论", form="online")
+    for cadre, unit in (own, other):
+        action = FollowUpAction.objects.create(
+            year=year,
+            period=f"{year}-01",
+            subject_type=s.SUBJECT_CADRE,
+            subject_code=cadre,
+            step=1,
+            action="谈话提醒",
+            owner=unit,
+            due_on=dt.date(year, 3, 1),
+            run=run,
+        )
+        record = FollowUpRecord(
+            action=action, date=dt.date(year, 2, 1), participants="某某", notes="谈话"
+        )
+        record.attachment.save("note.txt", ContentFile(b"note"), save=False)
+        record.attachment_name = "note.txt"
+        record.save()
+        enrolment = TrainingEnrolment.objects.create(
+            course=course, subject_type=s.SUBJECT_CADRE, subject_code=cadre, periods="1"
+        )
+        made["action"].append(action.pk)
+        made["record"].append(record.pk)
+        made["enrolment"].append(enrolment.pk)
+    close = AnnualClose.objects.create(year=year, run=run, notified_on=dt.date(year + 1, 1, 10))
+    request = ReviewRequest.objects.create(
+        close=close,
+        kind=ReviewRequest.Kind.REVIEW,
+        subject_type=s.SUBJECT_CADRE,
+        subject_code=own[0],
+        filed_on=dt.date(year + 1, 1, 12),
+        grounds="复核",
+        due_on=dt.date(year + 1, 2, 12),
+    )
+    job = ExportJob(kind=ExportJob.Kind.RANKING, year=year, run=run, created_by=office)
+    job.file.save("ranking.xlsx", ContentFile(b"PK"), save=False)
+    job.state, job.filename = ExportJob.State.DONE, "ranking.xlsx"
+    job.save()
+    whatif = ExportJob.objects.create(
+        kind=ExportJob.Kind.WHATIF, year=year, run=run, created_by=office, params={"month": 1}
+    )
+    out = {name: (pks[0], pks[1]) for name, pks in made.items()}
+    out |= {
+        "course": (course.pk, course.pk),
+        "request": (request.pk, request.pk),
+        "job": (job.pk, job.pk),
+        "whatif": (whatif.pk, whatif.pk),
+    }
+    return out
 
 
 def _make(tmp: Path) -> District:
@@ -102,6 +180,12 @@ def _make(tmp: Path) -> District:
     role_assign(user=users["section_chief"], role=Role.SECTION_CHIEF, section=section)
     role_assign(user=users["cadre"], role=Role.CADRE)
     tokens = {name: api_token_create(user=u, name="matrix").secret for name, u in users.items()}
+    objects = _followup(
+        run,
+        (mine.cadre.code, own_unit.code),
+        (other.cadre.code, other_unit.code),
+        users["office"],
+    )
     return District(
         run=run,
         batch=batch,
@@ -118,6 +202,8 @@ def _make(tmp: Path) -> District:
             "results_owned": owned_csv,
         },
         tokens=tokens,
+        objects=objects,
+        survey=survey_create(unit=own_unit, year=YEAR),
     )
 
 
@@ -127,7 +213,8 @@ def roles_district(
     django_db_blocker: DjangoDbBlocker,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[District]:
-    with django_db_blocker.unblock():
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         made = _make(tmp_path_factory.mktemp("matrix"))
         yield made
         call_command("flush", interactive=False, verbosity=0)

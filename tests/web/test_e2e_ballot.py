@@ -18,10 +18,12 @@ import pytest
 from django.db import connection
 from pytest_django.live_server_helper import LiveServer
 
-from kaohe.evaluations.models import Ballot, BallotToken, Mark
+from kaohe.accounts.models import Role, User
+from kaohe.accounts.services import role_assign
+from kaohe.evaluations.models import Ballot, BallotToken, Mark, Round
 from kaohe.plans.models import Plan
 from tests.web.evaluations_kit import group_raters, open_with_tokens, org, team_round
-from tests.web.test_e2e_journey import ARGS, ARTIFACTS, CHROMIUM
+from tests.web.test_e2e_journey import ARGS, ARTIFACTS, CHROMIUM, csp_blocked
 
 pytestmark = [
     pytest.mark.e2e,
@@ -81,7 +83,10 @@ def phone(voting: Voting, tmp_path: Path) -> Iterator[Any]:
         )
         context.set_default_timeout(30_000)
         try:
-            yield context.new_page()
+            page = context.new_page()
+            blocked = csp_blocked(page)
+            yield page
+            assert blocked == [], "Content-Security-Policy violations"
         finally:
             context.close()
 
@@ -124,3 +129,49 @@ def test_a_voter_votes_by_token_on_a_phone(voting: Voting, phone: Any) -> None:
     page.wait_for_selector("#vote-error")
     assert "已投票" in page.inner_text("#vote-error")
     assert _db(Ballot.objects.count) == 1
+
+
+def _office() -> int:
+    user = User.objects.create_user(username="office", password="office-password-16")
+    role_assign(user=user, role=Role.OFFICE)
+    return Round.objects.get().pk
+
+
+def test_the_office_prints_token_cards_and_closes_a_round_once_confirmed(
+    voting: Voting, phone: Any
+) -> None:
+    """The round page's behaviour without inline script (kaohe.js): the close form asks first
+    (data-confirm), the token cards print (data-print)."""
+    page = phone
+    round_id = _db(_office)
+    page.goto(f"{voting.url}/login/")
+    page.fill("#id_username", "office")
+    page.fill("#id_password", "office-password-16")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{voting.url}/")
+    page.goto(f"{voting.url}/evaluations/rounds/{round_id}/")
+
+    blocked: list[str] = []  # of the cards' page too, which opens in a new tab
+    page.context.on(
+        "console",
+        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    with page.context.expect_page() as opened:
+        page.click("#issue-tokens")
+    cards = opened.value
+    cards.wait_for_load_state()
+    cards.evaluate("window.print = () => { window.printed = true; }")
+    cards.click("button[data-print]")
+    assert cards.evaluate("window.printed === true")
+    cards.close()
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("#close-round")
+    page.wait_for_timeout(300)
+    assert _db(lambda: Round.objects.get().state) == Round.State.OPEN  # not confirmed
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#close-round")
+    page.wait_for_load_state()
+    page.wait_for_selector("#issue-tokens", state="detached")
+    assert _db(lambda: Round.objects.get().state) == Round.State.CLOSED
+    assert blocked == []

@@ -21,7 +21,7 @@ from kaohe.followup.models import FollowUpAction
 from kaohe.followup.services.actions import actions_from_run
 from tests.web.conftest import YEAR
 from tests.web.conftest_followup import PASSWORD, District, district_setup
-from tests.web.test_e2e_journey import ARGS, ARTIFACTS, CHROMIUM
+from tests.web.test_e2e_journey import ARGS, ARTIFACTS, CHROMIUM, csp_blocked
 
 pytestmark = [
     pytest.mark.e2e,
@@ -66,7 +66,10 @@ def phone(setup: Any, tmp_path: Path) -> Iterator[Any]:
         )
         context.set_default_timeout(30_000)
         try:
-            yield context.new_page()
+            page = context.new_page()
+            blocked = csp_blocked(page)
+            yield page
+            assert blocked == [], "Content-Security-Policy violations"
         finally:
             context.close()
 

@@ -118,6 +118,17 @@ def _shot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def csp_blocked(page: Any) -> list[str]:
+    """What chromium blocks under the Content-Security-Policy (it says so on the console): the
+    list fills while ``page`` works; a test asserts it stays empty."""
+    blocked: list[str] = []
+    page.on(
+        "console",
+        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    return blocked
+
+
 CANVAS_COLOURS = """(el) => {
   const canvas = el.querySelector("canvas");
   if (!canvas) return {width: 0, height: 0, colours: 0};

@@ -21,7 +21,7 @@ from kaohe.plans.services import plan_save
 from kaohe.results.models import Persistence, Run
 from kaohe.results.services import run_create, run_execute
 from tests.web.conftest import YEAR, demo_frames
-from tests.web.test_e2e_journey import ARGS, ARTIFACTS, CANVAS_COLOURS, CHROMIUM
+from tests.web.test_e2e_journey import ARGS, ARTIFACTS, CANVAS_COLOURS, CHROMIUM, csp_blocked
 
 PASSWORD = "e2e-Passw0rd-not-secret"
 
@@ -63,7 +63,10 @@ def page(site: str, tmp_path: Path) -> Iterator[Any]:
         )
         context.set_default_timeout(30_000)
         try:
-            yield context.new_page()
+            page = context.new_page()
+            blocked = csp_blocked(page)
+            yield page
+            assert blocked == [], "Content-Security-Policy violations"
         finally:
             context.close()
 

@@ -15,9 +15,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from kaohe.accounts.models import Role, RoleAssignment, User
 from kaohe.accounts.services import role_assign
 from kaohe.api.main import api
+from kaohe.evaluations.services import GroupRaters, round_create
+from kaohe.followup.models import AnnualClose, GradeOverride
 from kaohe.org.models import Unit
 from tests.web.conftest import YEAR
-from tests.web.permission_matrix import COVERED_ELSEWHERE, MATRIX, ROLES, Row, cells
+from tests.web.permission_matrix import (
+    COVERED_ELSEWHERE,
+    MATRIX,
+    OWN_OTHER,
+    ROLES,
+    Row,
+    cells,
+)
 from tests.web.roles_district import District
 
 # --- one request per cell
@@ -29,6 +38,26 @@ _KWARG = {
     "api:cadre_year": "cadre_id",
     "web:import_batch": "batch_id",
     "api:imports_get": "import_id",
+    "reports:unit_scores_xlsx": "code",
+    "reports:unit_pdf": "code",
+    "reports:cadre_pdf": "code",
+    "followup:action": "action_id",
+    "followup:attachment": "record_id",
+    "followup:complete": "enrolment_id",
+    "followup:course": "course_id",
+    "followup:request_answer": "request_id",
+    "reports:job": "job_id",
+    "reports:job_file": "job_id",
+    "analytics:whatif_result": "job_id",
+}
+_OBJECT = {  # target → the key of District.objects
+    "action": "action",
+    "record": "record",
+    "enrolment": "enrolment",
+    "course": "course",
+    "request": "request",
+    "job": "job",
+    "whatif": "whatif",
 }
 
 
@@ -47,8 +76,37 @@ def _target_kwargs(d: District, row: Row, own: bool) -> tuple[dict[str, Any], di
         return {_KWARG[row.name]: d.batch.pk}, {}
     if row.target == "table":
         return {"table": "units"}, {}
-    if row.target == "record":  # a record's audit history: the own unit's
+    if row.target == "history":  # a record's audit history: the own unit's
         return {"model": "org.unit", "object_id": str(_unit_pk(d.own_unit))}, {}
+    if row.target in _OBJECT:
+        own_pk, other_pk = d.objects[_OBJECT[row.target]]
+        return {_KWARG[row.name]: own_pk if own else other_pk}, {}
+    if row.target == "year":
+        return {"year": YEAR}, {}
+    if row.target == "override":  # a fresh override: the office's request withdraws it
+        close = AnnualClose.objects.get(year=YEAR)
+        made_override, _ = GradeOverride.objects.get_or_create(
+            close=close,
+            subject_type="cadre",
+            subject_code=d.own_cadre,
+            defaults={"grade": "优秀", "reason": "x"},
+        )
+        return {"override_id": made_override.pk}, {}
+    if row.target == "round":  # a fresh draft round: opening or closing changes it
+        made_round = round_create(
+            year=YEAR,
+            name="测评",
+            kind="team",
+            subject_codes=(d.own_unit,),
+            raters={"subordinates": GroupRaters((), 2)},
+        )
+        return {"round_id": made_round.pk}, {}
+    if row.target == "survey":
+        assert d.survey is not None
+        return {"survey_id": d.survey.pk}, {}
+    if row.target == "code":
+        assert d.survey is not None
+        return {"code": d.survey.code}, {}
     if row.target == "assignment":
         someone = User.objects.create_user(username=f"temp{User.objects.count()}", password="x")
         made = role_assign(user=someone, role=Role.INSPECTOR)
@@ -90,7 +148,7 @@ def _to_login(response: Any) -> bool:
 
 def _cell_id(cell: tuple[Row, str, bool]) -> str:
     row, role, own = cell
-    suffix = ("-own" if own else "-other") if row.target in ("unit", "cadre") else ""
+    suffix = ("-own" if own else "-other") if row.target in OWN_OTHER else ""
     return f"{row.method} {row.name} {role}{suffix}"
 
 
@@ -117,7 +175,7 @@ def test_the_matrix_cell_holds(district: District, cell: tuple[Row, str, bool]) 
 
 def test_the_matrix_covers_this_many_cells() -> None:
     """Reported in docs/security.md: keep the figure there true."""
-    assert len(cells()) == 510
+    assert len(cells()) == 960
 
 
 # --- every URL and every API operation has a row

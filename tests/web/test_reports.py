@@ -337,8 +337,9 @@ def test_a_district_score_sheet_runs_in_the_background_with_progress(
     ws = openpyxl.load_workbook(io.BytesIO(content))["干部成绩"]
     assert ws.freeze_panes == "D5"  # written in constant-memory mode, formatting kept
     assert "A3:A4" in {str(r) for r in ws.merged_cells.ranges}
-    # another user sees neither the job nor its file
-    assert _client("cadre").get(f"/reports/jobs/{job.pk}/file/").status_code == 404
+    # the jobs are the office's: anyone else is refused the job and its file
+    assert _client("cadre").get(f"/reports/jobs/{job.pk}/file/").status_code == 403
+    assert _client("cadre").get(f"/reports/jobs/{job.pk}/").status_code == 403
     # the file goes with its job
     stored = Path(job.file.path)
     assert stored.exists()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, QuerySet
 
+from kaohe.accounts.scope import AnyUser, subject_rows
 from kaohe.followup.models import FollowUpAction, FollowUpRecord
 from kaohe.results.models import BottomAction
 
@@ -24,8 +25,15 @@ class ActionFilter:
     owner: str = ""
 
 
-def _query(year: int, where: ActionFilter, today: dt.date) -> QuerySet[FollowUpAction]:
-    query = FollowUpAction.objects.filter(year=year).annotate(n_records=Count("records"))
+def _year(year: int, user: AnyUser) -> QuerySet[FollowUpAction]:
+    """The year's actions of the subjects ``user`` may see (kaohe.accounts.scope)."""
+    return subject_rows(FollowUpAction.objects.filter(year=year), user)
+
+
+def _query(
+    year: int, where: ActionFilter, today: dt.date, user: AnyUser
+) -> QuerySet[FollowUpAction]:
+    query = _year(year, user).annotate(n_records=Count("records"))
     if where.period:
         query = query.filter(period=where.period)
     if where.state:
@@ -38,28 +46,24 @@ def _query(year: int, where: ActionFilter, today: dt.date) -> QuerySet[FollowUpA
 
 
 def actions_page(
-    year: int, where: ActionFilter, today: dt.date, number: int
+    year: int, where: ActionFilter, today: dt.date, number: int, *, user: AnyUser
 ) -> Page[FollowUpAction]:
-    """One page of a year's actions (a count and a page query)."""
-    return Paginator(_query(year, where, today), PAGE_SIZE).get_page(number)
+    """One page of the year's actions ``user`` may see (a count and a page query)."""
+    return Paginator(_query(year, where, today, user), PAGE_SIZE).get_page(number)
 
 
-def action_periods(year: int) -> list[str]:
-    return sorted(
-        set(FollowUpAction.objects.filter(year=year).values_list("period", flat=True).distinct())
-    )
+def action_periods(year: int, *, user: AnyUser) -> list[str]:
+    return sorted(set(_year(year, user).values_list("period", flat=True).distinct()))
 
 
-def action_owners(year: int) -> list[str]:
+def action_owners(year: int, *, user: AnyUser) -> list[str]:
     """The owners of the year's actions (the office first, then unit codes)."""
-    owners = set(FollowUpAction.objects.filter(year=year).values_list("owner", flat=True))
+    owners = set(_year(year, user).values_list("owner", flat=True))
     return sorted(owners, key=lambda o: (o != "office", o))
 
 
-def overdue_count(year: int, today: dt.date) -> int:
-    return FollowUpAction.objects.filter(
-        year=year, state=FollowUpAction.State.OPEN, due_on__lt=today
-    ).count()
+def overdue_count(year: int, today: dt.date, *, user: AnyUser) -> int:
+    return _year(year, user).filter(state=FollowUpAction.State.OPEN, due_on__lt=today).count()
 
 
 def action_get(action_id: int) -> FollowUpAction:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.accounts.models import User
+from kaohe.accounts.roles import VIEW_PEOPLE
 from kaohe.engine import schema as s
 from kaohe.followup import permissions
 from kaohe.followup.forms import RecordForm
@@ -29,7 +30,7 @@ def _user(request: HttpRequest) -> User | None:
     return request.user if isinstance(request.user, User) else None
 
 
-@page()
+@page(VIEW_PEOPLE)
 def actions(request: HttpRequest) -> HttpResponse:
     """The year's follow-up actions; ``?overdue=1`` lists the overdue ones only."""
     shown = shown_for(request)
@@ -40,8 +41,11 @@ def actions(request: HttpRequest) -> HttpResponse:
         overdue=request.GET.get("overdue") == "1",
         owner=request.GET.get("owner", ""),
     )
-    owners = selectors.action_owners(shown.year)
-    rows = selectors.actions_page(shown.year, where, today, int_param(request, "page") or 1)
+    user = request.user
+    owners = selectors.action_owners(shown.year, user=user)
+    rows = selectors.actions_page(
+        shown.year, where, today, int_param(request, "page") or 1, user=user
+    )
     return render(
         request,
         "followup/actions.html",
@@ -49,8 +53,8 @@ def actions(request: HttpRequest) -> HttpResponse:
             "shown": shown,
             "where": where,
             "rows": rows,
-            "periods": selectors.action_periods(shown.year),
-            "overdue": selectors.overdue_count(shown.year, today),
+            "periods": selectors.action_periods(shown.year, user=user),
+            "overdue": selectors.overdue_count(shown.year, today, user=user),
             "today": today,
             "names": subject_names((a.subject_type, a.subject_code) for a in rows)
             | unit_names({a.owner for a in rows if a.owner != s.OFFICE}),
@@ -82,10 +86,12 @@ def actions_create(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('followup:actions')}?year={shown.year}")
 
 
-@page()
+@page(VIEW_PEOPLE)
 def action(request: HttpRequest, action_id: int) -> HttpResponse:
     """One action: the engine's numbers, the records of what was done, the form to add one."""
     row = get_object_or_404(FollowUpAction, pk=action_id)
+    if not permissions.can_see_subject(request.user, row.subject_type, row.subject_code):
+        raise PermissionDenied
     may_record = permissions.can_record_action(request.user, row.owner)
     if request.method == "POST":
         if not may_record:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.accounts.models import User
+from kaohe.accounts.roles import VIEW_PEOPLE
 from kaohe.engine import schema as s
 from kaohe.followup import permissions
 from kaohe.followup.forms import AnswerForm, CloseForm, OverrideForm, RequestForm
@@ -44,7 +45,7 @@ def _runs_with_annual(year: int) -> list[tuple[int, str]]:
     return [(r.pk, f"#{r.pk} {_finished(r)}") for r in runs if r.pk in with_annual]
 
 
-@page()
+@page(VIEW_PEOPLE)
 def close(request: HttpRequest) -> HttpResponse:
     """The year's close: the run it rests on, quota use per group with the overrides, vetoes
     and sanctions applied, 不定等次, overrides; the office closes the year here (POST)."""
@@ -81,9 +82,18 @@ def close(request: HttpRequest) -> HttpResponse:
         "override_form": OverrideForm(),
     }
     if run is not None:
-        capped = selectors.capped(run)
-        undetermined = annual_selectors.undetermined(run)
-        overrides = selectors.overrides_with_results(close_row) if close_row else []
+        user = request.user
+        capped = [
+            r
+            for r in selectors.capped(run)
+            if permissions.can_see_subject(user, r.subject_type or "", r.subject_code or "")
+        ]
+        undetermined = annual_selectors.undetermined(run, user=user)
+        overrides = [
+            (o, r)
+            for o, r in (selectors.overrides_with_results(close_row) if close_row else [])
+            if permissions.can_see_subject(user, o.subject_type, o.subject_code)
+        ]
         context |= {
             "quota": selectors.quota_use(run, close_row),
             "grades": selectors.grade_table(run, close_row),
@@ -138,17 +148,15 @@ def override_withdraw(request: HttpRequest, override_id: int) -> HttpResponse:
 
 
 def _visible(request: HttpRequest, rows: list[ReviewRequest]) -> list[ReviewRequest]:
-    """The office sees every request; others their own (as a cadre, or their unit's team)."""
+    """The office sees every request; others those of the subjects in their scope."""
     if permissions.is_office_user(request.user):
         return rows
     return [
-        r
-        for r in rows
-        if permissions.can_file_request(request.user, r.subject_type, r.subject_code)
+        r for r in rows if permissions.can_see_subject(request.user, r.subject_type, r.subject_code)
     ]
 
 
-@page()
+@page(VIEW_PEOPLE)
 def reviews(request: HttpRequest) -> HttpResponse:
     """Reviews (复核) and appeals (申诉) of the year: file one (POST), see each to its answer,
     overdue ones flagged and listable alone (``?overdue=1``)."""

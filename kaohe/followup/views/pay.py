@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.accounts.models import User
+from kaohe.accounts.roles import VIEW_PEOPLE
+from kaohe.accounts.scope import cadre_codes_for
 from kaohe.followup import permissions
 from kaohe.followup.forms import PoolForm
 from kaohe.followup.selectors import pay as selectors
@@ -20,16 +22,34 @@ from kaohe.web.views.common import int_param, page, shown_for
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@page()
+@page(VIEW_PEOPLE)
 def pay(request: HttpRequest) -> HttpResponse:
     """Pools of the year (a month with ``?month=``) and, per unit and month, the current run's
     shares: people, Σ shares and the pool, which must be equal to the cent; with ``?unit=`` and
-    ``?month=`` every share of that pool."""
+    ``?month=`` every share of that pool. Cut to the scope: pools and checks of the units the
+    user heads (every unit for the office), shares of the people the user may see."""
     shown = shown_for(request)
     month = int_param(request, "month")
-    checks = selectors.pool_checks(shown.run, month) if shown.run else []
+    units = permissions.pay_units(request.user)
+    cadres = cadre_codes_for(request.user)
+    checks = [
+        c
+        for c in (selectors.pool_checks(shown.run, month) if shown.run else [])
+        if units is None or c.unit in units
+    ]
     unit = request.GET.get("unit", "")
-    shares = selectors.export_rows(shown.run, month, unit) if shown.run and unit and month else []
+    shares = [
+        row
+        for row in (
+            selectors.export_rows(shown.run, month, unit) if shown.run and unit and month else []
+        )
+        if cadres is None or row[3] in cadres
+    ]
+    pools = [
+        p
+        for p in (selectors.pools(shown.year, month) if shown.year else [])
+        if units is None or p.unit.code in units
+    ]
     check = next((c for c in checks if c.unit == unit and c.month == month), None)
     return render(
         request,
@@ -38,7 +58,7 @@ def pay(request: HttpRequest) -> HttpResponse:
             "shown": shown,
             "month": month,
             "months": range(1, 13),
-            "pools": selectors.pools(shown.year, month) if shown.year else [],
+            "pools": pools,
             "checks": checks,
             "unbalanced": sum(1 for c in checks if not c.balanced),
             "unit": unit,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.accounts.models import User
+from kaohe.accounts.roles import VIEW_PEOPLE
 from kaohe.engine import schema as s
 from kaohe.followup import permissions
 from kaohe.followup.forms import CompleteForm
@@ -25,7 +26,7 @@ from kaohe.web.selectors.common import subject_names
 from kaohe.web.views.common import page, shown_for
 
 
-@page()
+@page(VIEW_PEOPLE)
 def training(request: HttpRequest) -> HttpResponse:
     shown = shown_for(request)
     return render(
@@ -33,7 +34,7 @@ def training(request: HttpRequest) -> HttpResponse:
         "followup/training.html",
         {
             "shown": shown,
-            "courses": list(selectors.courses(shown.year)) if shown.year else [],
+            "courses": list(selectors.courses(shown.year, user=request.user)) if shown.year else [],
             "is_office": permissions.is_office_user(request.user),
         },
     )
@@ -67,10 +68,10 @@ def _unit_of(enrolment: TrainingEnrolment, cadre_units: dict[str, str]) -> str |
     return enrolment.subject_code  # a unit or its team
 
 
-@page()
+@page(VIEW_PEOPLE)
 def course(request: HttpRequest, course_id: int) -> HttpResponse:
     row = get_object_or_404(TrainingCourse, pk=course_id)
-    people = selectors.course_people(row)
+    people = selectors.course_people(row, user=request.user)
     cadre_units = cadre_units_now(
         p.subject_code for p in people if p.subject_type == s.SUBJECT_CADRE
     )

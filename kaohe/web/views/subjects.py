@@ -13,6 +13,7 @@ from kaohe.accounts.roles import VIEW_CADRE, VIEW_UNIT
 from kaohe.core.periods import month_label
 from kaohe.engine import round_half_up
 from kaohe.engine import schema as s
+from kaohe.reports.predicates import can_read_unit_people
 from kaohe.web.cache import cached_body
 from kaohe.web.explanation import data_changed_since
 from kaohe.web.selectors.cadres import cadre_page
@@ -55,6 +56,8 @@ def unit(request: HttpRequest, code: str) -> HttpResponse:
                 "cadres": unit_cadres(shown.run, code, shown.month, user=request.user),
                 "changed": data_changed_since(shown.run),
                 "chart": _rank_chart(shown.year, card.months, s.SCORE),
+                # the unit's score sheet of people: the office and the unit's head (reports)
+                "may_download_people": can_read_unit_people(request.user, code),
             }
         return context, f"{name} · {_('单位成绩单')}"
 
