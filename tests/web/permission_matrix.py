@@ -30,10 +30,11 @@ ROLES: Final = (
     "section_chief",
     "cadre",
 )
-# targets requested on an own and another object: a unit, a cadre, and the follow-up records
+# targets requested on an own and another object: a unit, a cadre, the follow-up records
 # of a cadre (an action, a record's attachment, a training enrolment): own = the cadre
-# account's (in the section chief's section of U001), other = a cadre of U002
-OWN_OTHER: Final = ("unit", "cadre", "action", "record", "enrolment")
+# account's (in the section chief's section of U001), other = a cadre of U002; an objection of
+# the cycle: own = on U001 (filed by the cadre account), other = on U002
+OWN_OTHER: Final = ("unit", "cadre", "action", "record", "enrolment", "objection")
 
 EVERYONE: Final = " ".join(ROLES)
 LOGGED_IN: Final = " ".join(r for r in ROLES if r != "anonymous")
@@ -113,6 +114,20 @@ MATRIX: Final = (
     Row("cycle:months", "GET", "", ANY_ROLE),  # each sees the months; the steps are the office's
     Row("cycle:notifications", "GET", "", ANY_ROLE),  # one's own notifications
     Row("cycle:read", "POST", "", ANY_ROLE, (302,)),
+    # the month (CYCLE_MONTH of tests/web/roles_district.py) is locked: a step allowed past the
+    # gate is refused by the cycle with 400 and the reason (or an empty form: 400), a denied one
+    # is 403 before any form is read
+    Row("cycle:period", "GET", "month", ANY_ROLE),  # objections cut to the user's
+    Row("cycle:open", "POST", "month", OFFICE, (302,)),  # opened already: to its page
+    Row("cycle:advance", "POST", "month", OFFICE, (400,)),  # locked
+    Row("cycle:deadlines", "POST", "month", OFFICE, (400,)),
+    Row("cycle:submit", "POST", "unit", "admin office unit_head:own", (400,)),  # not collecting
+    Row("cycle:object", "POST", "month", "unit_head cadre", (400,)),  # the affected only
+    Row("cycle:answer", "POST", "objection", OFFICE, (400,)),
+    Row("cycle:adjust", "POST", "month", OFFICE, (400,)),
+    Row("cycle:adjustment", "GET", "adjustment", ANY_ROLE),  # persons' changes cut to scope
+    Row("cycle:decide", "POST", "adjustment", OFFICE, (400,)),  # asked by another office user
+    Row("cycle:evidence", "GET", "evidence", OFFICE),
     Row("audit:log", "GET", "", OFFICE),
     Row("audit:history", "GET", "history", OFFICE),
     # --- follow-up (/followup/): lists cut to the scope; the office's actions are the office's
@@ -165,31 +180,9 @@ MATRIX: Final = (
 )
 
 # URL names (or whole namespaces) that are not requested one by one, with the reason
-_CYCLE_STEPS = (
-    "the cycle's steps on a month, objections and adjustments: who may act is decided in the "
-    "cycle's services (kaohe/cycle/predicates.py), which answer a refused step with 400 and the "
-    "reason on the month's page, not 403; tests/web/test_cycle_*.py test each refusal. Not yet "
-    "cells of this matrix."
-)
 COVERED_ELSEWHERE: Final = {
     "admin": "every admin URL: the admin:* row (the admin site asks for staff, then model "
     "permissions)",
-    **{
-        f"cycle:{name}": _CYCLE_STEPS
-        for name in (
-            "period",
-            "open",
-            "advance",
-            "deadlines",
-            "submit",
-            "object",
-            "answer",
-            "adjust",
-            "adjustment",
-            "decide",
-            "evidence",
-        )
-    },
 }
 
 

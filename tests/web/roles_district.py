@@ -14,8 +14,10 @@ import polars as pl
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
 from kaohe.accounts.models import Role, User
@@ -24,6 +26,10 @@ from kaohe.api.services import api_token_create
 from kaohe.collection.models import ImportBatch
 from kaohe.collection.services import data_load, import_file
 from kaohe.core.demo import demo_plan_text
+from kaohe.cycle.models import Period
+from kaohe.cycle.services.adjustments import adjustment_request
+from kaohe.cycle.services.objections import objection_answer, objection_file
+from kaohe.cycle.services.periods import period_advance, period_open
 from kaohe.engine import schema as s
 from kaohe.engine import write_tables
 from kaohe.evaluations.models import Survey
@@ -36,7 +42,7 @@ from kaohe.followup.models import (
     TrainingCourse,
     TrainingEnrolment,
 )
-from kaohe.org.models import Assignment, Unit
+from kaohe.org.models import Assignment, Cadre, Unit
 from kaohe.plans.services import plan_save
 from kaohe.reports.models import ExportJob
 from kaohe.results.models import Run
@@ -219,3 +225,55 @@ def roles_district(
         yield made
         call_command("flush", interactive=False, verbosity=0)
         Group.objects.all().delete()
+
+
+CYCLE_MONTH = 1  # the matrix's month of the cycle: published, objected to, locked, adjusted
+EVIDENCE_PDF = b"%PDF-1.4\n% evidence\n"
+
+
+def cycle_objects(d: District) -> None:
+    """Take the district's first month through the cycle with the services: opened, published
+    with the district's run, an objection on the own unit (filed by the cadre account) and one
+    on the other unit (by an account of its cadre), both answered, locked, and a formal
+    adjustment with an evidence file asked for by a second office account (so that the
+    matrix's office and admin may decide it). Adds ``objection`` (own, other), ``adjustment``
+    and ``evidence`` to ``d.objects``."""
+    office = d.users["office"]
+    period = period_open(year=YEAR, month=CYCLE_MONTH, user=office)
+    period = period_advance(period=period, user=office)  # collecting
+    period = period_advance(period=period, user=office, reason="矩阵")  # submitted
+    period = period_advance(period=period, user=office)  # reviewed
+    period = period_advance(period=period, user=office, run=d.run)  # published
+    own = objection_file(
+        period=period,
+        user=d.users["cadre"],
+        subject_type=s.SUBJECT_UNIT,
+        subject_code=d.own_unit,
+        text="异议",
+    )
+    colleague = User.objects.create_user(
+        username="other_cadre", password="x", cadre=Cadre.objects.get(code=d.other_cadre)
+    )
+    other = objection_file(
+        period=period,
+        user=colleague,
+        subject_type=s.SUBJECT_UNIT,
+        subject_code=d.other_unit,
+        text="异议",
+    )
+    for objection in (own, other):
+        objection_answer(objection=objection, user=office, outcome="rejected", answer="答复")
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    Period.objects.filter(pk=period.pk).update(objections_until=yesterday)
+    period.refresh_from_db()
+    period = period_advance(period=period, user=office)  # locked
+    clerk = User.objects.create_user(username="office2", password="x")
+    role_assign(user=clerk, role=Role.OFFICE)
+    evidence = SimpleUploadedFile("批复.pdf", EVIDENCE_PDF, content_type="application/pdf")
+    adjustment = adjustment_request(period=period, user=clerk, reason="更正", evidence=[evidence])
+    item = adjustment.evidence.get()
+    d.objects |= {
+        "objection": (own.pk, other.pk),
+        "adjustment": (adjustment.pk, adjustment.pk),
+        "evidence": (item.pk, item.pk),
+    }

@@ -124,6 +124,21 @@ def test_approval_imports_the_correction_and_recomputes_as_a_new_run(
         assert new_score is not None
         assert change.before == round_half_up(old)
         assert change.after == round_half_up(new_score)
+    # the units' changes are public within the district, a person's only to who may see them
+    cadres = {c.code for c in changes if c.subject_type == "cadre"}
+    mine = p.cadre.cadre.code if p.cadre.cadre else ""
+    assert mine in cadres
+    assert len(cadres) > 1
+    url = f"/cycle/adjustments/{approved.pk}/"
+    as_cadre = client_for(p.cadre).get(url)
+    assert as_cadre.status_code == 200
+    assert [c.code for c in as_cadre.context["unit_changes"]] == [c.code for c in units]
+    assert [c.code for c in as_cadre.context["cadre_changes"]] == [mine]
+    as_stats = client_for(p.stats).get(url).context
+    assert as_stats["unit_changes"]
+    assert as_stats["cadre_changes"] == []
+    seen = {c.code for c in client_for(p.office).get(url).context["cadre_changes"]}
+    assert seen == cadres
     page = client_for(p.office).get(f"/cycle/adjustments/{approved.pk}/").content.decode()
     first = units[0]
     assert f"{first.before:.2f}" in page

@@ -11,6 +11,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from kaohe.accounts.models import Role, User
+from kaohe.accounts.services import role_assign
 from kaohe.audit.models import AuditEvent
 from kaohe.cycle.deadlines import add_working_days
 from kaohe.cycle.models import Objection, Period
@@ -260,3 +262,59 @@ def test_the_dashboard_and_the_unit_card_say_whether_the_run_is_published(
     assert "非公示批次" in card
     assert f"本月公示的是计算批次 #{run.pk}" in card
     assert newer.pk != run.pk
+
+
+def test_the_steps_refuse_with_403_before_reading_the_form(district: tuple[People, Run]) -> None:
+    """Who may not take a step is refused (403) before the form is read: a filled form and an
+    empty one get the same answer; who may gets past the gate (an empty form: 400)."""
+    p, run = district
+    period_at(3, State.COLLECTING)
+    period_at(4, State.PUBLISHED, run)
+    Period.objects.filter(year=YEAR, month=4).update(objections_until=timezone.localdate())
+    office, head, stats = client_for(p.office), client_for(p.head), client_for(p.stats)
+    cadre = client_for(p.cadre)
+    for path in ("advance", "deadlines"):
+        for client in (head, stats, cadre):
+            assert client.post(f"/cycle/{YEAR}/3/{path}/").status_code == 403
+        assert office.post(f"/cycle/{YEAR}/3/{path}/", {"submit_due": "x"}).status_code == 400
+    # submitting: the statistics bureau heads no unit; a head only their own unit
+    assert stats.post(f"/cycle/{YEAR}/3/submit/").status_code == 403
+    assert stats.post(f"/cycle/{YEAR}/3/submit/", {"unit": p.unit.code}).status_code == 403
+    assert cadre.post(f"/cycle/{YEAR}/3/submit/", {"unit": p.unit.code}).status_code == 403
+    assert head.post(f"/cycle/{YEAR}/3/submit/", {"unit": p.other_unit.code}).status_code == 403
+    assert head.post(f"/cycle/{YEAR}/3/submit/").status_code == 400  # no unit posted
+    assert not Period.objects.get(year=YEAR, month=3).submissions.exists()
+    # objecting: only who is affected by something; the office answers, it does not object
+    subject = {"subject": f"unit:{p.unit.code}", "text": "x"}
+    assert office.post(f"/cycle/{YEAR}/4/objections/", subject).status_code == 403
+    assert stats.post(f"/cycle/{YEAR}/4/objections/", subject).status_code == 403
+    assert cadre.post(f"/cycle/{YEAR}/4/objections/").status_code == 400
+    assert not Objection.objects.exists()
+    filed = cadre.post(f"/cycle/{YEAR}/4/objections/", subject)
+    assert filed.status_code == 302
+    objection = Objection.objects.get()
+    answer = {"outcome": "rejected", "answer": "无误"}
+    for client in (head, stats, cadre):
+        assert client.post(f"/cycle/objections/{objection.pk}/answer/", answer).status_code == 403
+    assert office.post(f"/cycle/objections/{objection.pk}/answer/").status_code == 400
+    objection.refresh_from_db()
+    assert not objection.answered
+
+
+def test_a_unit_head_without_a_cadre_objects_for_the_unit_headed(
+    district: tuple[People, Run],
+) -> None:
+    p, run = district
+    period_at(5, State.PUBLISHED, run)
+    Period.objects.filter(year=YEAR, month=5).update(objections_until=timezone.localdate())
+    assigned = User.objects.create_user(username="assigned_head", password="x")
+    role_assign(user=assigned, role=Role.UNIT_HEAD, unit=p.unit)  # a head who is no cadre
+    head = client_for(assigned)
+    page = head.get(f"/cycle/{YEAR}/5/").content.decode()
+    assert f'value="unit:{p.unit.code}"' in page
+    assert f'value="unit:{p.other_unit.code}"' not in page
+    other = {"subject": f"unit:{p.other_unit.code}", "text": "x"}
+    assert head.post(f"/cycle/{YEAR}/5/objections/", other).status_code == 400  # not offered
+    mine = {"subject": f"unit:{p.unit.code}", "text": "口径待核对"}
+    assert head.post(f"/cycle/{YEAR}/5/objections/", mine).status_code == 302
+    assert Objection.objects.get().subject_code == p.unit.code

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from kaohe.accounts.scope import cadre_codes_for
 from kaohe.cycle import predicates
 from kaohe.cycle.forms import AdjustmentForm, DecisionForm
 from kaohe.cycle.models import Adjustment, AdjustmentEvidence
@@ -36,9 +37,9 @@ def _get(adjustment_id: int) -> Adjustment:
 
 @page()
 def request_new(request: HttpRequest, year: int, month: int) -> HttpResponse:
-    period = _period(year, month)
     if not predicates.may_request_adjustment(request.user):
         raise PermissionDenied
+    period = _period(year, month)
     form = AdjustmentForm(request.POST or None, request.FILES or None)
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -65,6 +66,11 @@ def _page(
     request: HttpRequest, adjustment: Adjustment, error: str = "", status: int = 200
 ) -> HttpResponse:
     changes = adjustment_changes(adjustment)
+    # units' scores are public within the district; a person's only to who may see that person
+    readable = cadre_codes_for(request.user)
+    changes = [
+        c for c in changes if c.subject_type == "unit" or readable is None or c.code in readable
+    ]
     context = {
         "adjustment": adjustment,
         "period": adjustment.period,
@@ -88,6 +94,11 @@ def detail(request: HttpRequest, adjustment_id: int) -> HttpResponse:
 @require_POST
 @page()
 def decide(request: HttpRequest, adjustment_id: int) -> HttpResponse:
+    # 403 before the form: the office only. The requester, an office user, passes this gate and
+    # is refused by the service with the reason (400): separation of duties on one record, not
+    # a missing permission (docs/security.md)
+    if not predicates.may_run_cycle(request.user):
+        raise PermissionDenied
     adjustment = _get(adjustment_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():

@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from kaohe.accounts.models import User
+from kaohe.accounts.models import Role, User
+from kaohe.accounts.scope import scope_for
 from kaohe.cycle import predicates
 from kaohe.cycle.forms import (
     AdvanceForm,
@@ -46,6 +47,26 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
+def _office_only(request: HttpRequest) -> None:
+    """403 before any form is read: the office's steps (the services check again)."""
+    if not predicates.may_run_cycle(request.user):
+        raise PermissionDenied
+
+
+def _submitter_only(request: HttpRequest) -> None:
+    """403 unless the user may submit the posted unit: the office, or a unit head of it; a
+    user who may submit for no unit at all is refused whatever is posted."""
+    user = request.user
+    if predicates.may_run_cycle(user):
+        return
+    scope = scope_for(user)
+    if Role.UNIT_HEAD not in scope.roles or not scope.units:
+        raise PermissionDenied
+    code = request.POST.get("unit", "").strip()
+    if code and not predicates.may_submit_unit(user, code):
+        raise PermissionDenied
+
+
 def _period(year: int, month: int) -> Period:
     found = period_get(year, month)
     if found is None:
@@ -75,6 +96,7 @@ def months(request: HttpRequest) -> HttpResponse:
 @require_POST
 @page()
 def open_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    _office_only(request)
     if not 1 <= month <= 12:
         raise Http404
     try:
@@ -90,12 +112,19 @@ def months_error(request: HttpRequest, year: int, error: str) -> HttpResponse:
 
 
 def _subjects(user: Any) -> list[tuple[str, str]]:
-    """What ``user`` may object to: their unit, themself."""
+    """What ``user`` may object to: their unit, the units they head, themself."""
     out = []
+    seen: set[str] = set()
     if isinstance(user, User) and user.cadre is not None:
         unit = predicates.cadre_unit(user.cadre)
         if unit is not None:
             out.append(subject_choice(s.SUBJECT_UNIT, unit.code, unit.name))
+            seen.add(unit.code)
+    scope = scope_for(user)
+    if Role.UNIT_HEAD in scope.roles and scope.units:
+        headed = Unit.objects.filter(code__in=scope.units).exclude(code__in=seen)
+        out += [subject_choice(s.SUBJECT_UNIT, u.code, u.name) for u in headed.order_by("code")]
+    if isinstance(user, User) and user.cadre is not None:
         out.append(subject_choice(s.SUBJECT_CADRE, user.cadre.code, user.cadre.name))
     return out
 
@@ -152,6 +181,7 @@ def period(request: HttpRequest, year: int, month: int) -> HttpResponse:
 @require_POST
 @page()
 def advance(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    _office_only(request)
     obj = _period(year, month)
     form = AdvanceForm(request.POST, year=year, month=month)
     if not form.is_valid():
@@ -171,6 +201,7 @@ def advance(request: HttpRequest, year: int, month: int) -> HttpResponse:
 @require_POST
 @page()
 def deadlines(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    _office_only(request)
     obj = _period(year, month)
     form = DeadlinesForm(request.POST)
     if not form.is_valid():
@@ -186,6 +217,7 @@ def deadlines(request: HttpRequest, year: int, month: int) -> HttpResponse:
 @require_POST
 @page()
 def submit(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    _submitter_only(request)
     obj = _period(year, month)
     form = SubmitForm(request.POST)
     if not form.is_valid():
@@ -201,8 +233,11 @@ def submit(request: HttpRequest, year: int, month: int) -> HttpResponse:
 @require_POST
 @page()
 def object_to(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    subjects = _subjects(request.user)
+    if not subjects:  # nothing the user may object to: not one of the affected
+        raise PermissionDenied
     obj = _period(year, month)
-    form = ObjectionForm(request.POST, subjects=_subjects(request.user))
+    form = ObjectionForm(request.POST, subjects=subjects)
     if not form.is_valid():
         return _detail(request, obj, objection_form=form, status=400)
     kind, code = form.subject_parts()
@@ -222,6 +257,7 @@ def object_to(request: HttpRequest, year: int, month: int) -> HttpResponse:
 @require_POST
 @page()
 def answer(request: HttpRequest, objection_id: int) -> HttpResponse:
+    _office_only(request)
     objection = get_object_or_404(Objection.objects.select_related("period"), pk=objection_id)
     obj = objection.period
     form = AnswerForm(request.POST)
