@@ -240,11 +240,13 @@ def reads_people(user: AnyUser) -> bool:
 # --- imports
 
 STATISTICS_TABLES: Final = frozenset({s.ECONOMIC, s.DISTRICT})
+INSPECTOR_TABLES: Final = frozenset({s.EVENTS})  # events, with vetoes and sanctions
 
 
 def importable_tables(user: AnyUser) -> frozenset[str] | None:
     """Tables ``user`` may import (None: every table): the economic bureau its statistics, an
-    indicator-owner department indicator results (of its own indicators: :func:`owners_for`)."""
+    indicator-owner department indicator results (of its own indicators: :func:`owners_for`),
+    the discipline inspector events (with their vetoes and sanctions)."""
     roles = scope_for(user).roles
     if roles & FULL_ROLES:
         return None
@@ -253,6 +255,8 @@ def importable_tables(user: AnyUser) -> frozenset[str] | None:
         tables |= STATISTICS_TABLES
     if Role.INDICATOR_OWNER in roles:
         tables |= {s.RESULTS}
+    if Role.INSPECTOR in roles:
+        tables |= INSPECTOR_TABLES
     return tables
 
 

@@ -41,7 +41,7 @@ LOGGED_IN: Final = " ".join(r for r in ROLES if r != "anonymous")
 ANY_ROLE: Final = "admin office statistics owner inspector unit_head section_chief cadre"
 PEOPLE: Final = "admin office unit_head section_chief cadre"
 OFFICE: Final = "admin office"
-IMPORTERS: Final = "admin office statistics owner"
+IMPORTERS: Final = "admin office statistics owner inspector"
 UNIT_CARD: Final = "admin office inspector unit_head:own section_chief:own cadre:own"
 CADRE_DETAIL: Final = "admin office unit_head:own section_chief:own cadre:own"
 UNIT_PEOPLE: Final = "admin office unit_head:own"  # every cadre of the unit: its head
