@@ -231,7 +231,13 @@ class AnnualOut(Schema):
     second_half: float | None
     comprehensive: float | None
     score: float | None
-    grade: str | None
+    grade: str | None = Field(
+        description="the published grade: the engine's, or the year's close's override"
+    )
+    engine_grade: str | None = Field(None, description="the engine's grade")
+    override_reason: str | None = Field(
+        None, description="the office's reason when the close overrode the grade, else null"
+    )
     top_status: str | None
     rank: int | None
     rank_n: int | None
@@ -264,6 +270,9 @@ class QuotaOut(Schema):
     candidates: int | None
     granted: int | None
     remaining: int | None = Field(description="quota − granted")
+    used: int = Field(
+        description="top grades published (the year's close's overrides applied; ≤ quota)"
+    )
 
 
 class QuotaListOut(Schema):

@@ -24,6 +24,11 @@ from kaohe.engine import DataSet, EngineError, Results, explain, parse_plan, rou
 from kaohe.engine import schema as s
 from kaohe.engine.common import RATIO_DIGITS
 from kaohe.engine.plan import Plan
+from kaohe.followup.selectors.grades import (
+    effective_grade_where,
+    effective_quota_use,
+    overrides_of,
+)
 from kaohe.org.models import Cadre, Unit
 from kaohe.results.adapters import field_name
 from kaohe.results.models import RESULT_MODELS, Run, RunRow, UnitMonthly
@@ -115,6 +120,27 @@ def result_query(run: Run, name: str, **filters: Any) -> QuerySet[RunRow]:
     query: QuerySet[RunRow] = model._default_manager.filter(run=run)
     given = {k: v for k, v in filters.items() if v is not None}
     return query.filter(**given).order_by(*order, "id")
+
+
+def annual_query(run: Run, grade: str | None = None, **filters: Any) -> QuerySet[RunRow]:
+    """Annual rows of ``run``; ``grade`` filters on the published grade (the year's close's
+    overrides applied)."""
+    query = result_query(run, "annual", **filters)
+    return query.filter(effective_grade_where(run, grade)) if grade else query
+
+
+def with_effective_grades(run: Run, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Annual rows with the published grade: ``grade`` is the effective grade, ``engine_grade``
+    the engine's and ``override_reason`` the office's reason when the close overrode it (one
+    query)."""
+    overrides = overrides_of(run)
+    for r in rows:
+        override = overrides.get((r[s.SUBJECT_TYPE], r[s.SUBJECT_ID]))
+        r["engine_grade"] = r[s.GRADE]
+        r["override_reason"] = override.reason if override is not None else None
+        if override is not None:
+            r[s.GRADE] = override.grade
+    return rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,15 +374,19 @@ def cadre_scores(run: Run, cadre: Cadre) -> CadreScores:
     )
     subject = {"subject_type": s.SUBJECT_CADRE, "subject_code": cadre.code}
     periods = result_rows("periods", result_query(run, "periods", **subject))
-    annual = result_rows("annual", result_query(run, "annual", **subject))
+    annual = with_effective_grades(
+        run, result_rows("annual", result_query(run, "annual", **subject))
+    )
     return CadreScores(cadre, run, monthly, periods, annual[0] if annual else None)
 
 
 def quota_use(run: Run) -> list[dict[str, Any]]:
     rows = result_rows("quota", result_query(run, "quota"))
+    used = {q.quota_group: q.used for q in effective_quota_use(run)}
     for r in rows:
         quota, granted = r[s.QUOTA], r[s.GRANTED]
         r["remaining"] = quota - granted if quota is not None and granted is not None else None
+        r["used"] = used.get(r[s.QUOTA_GROUP] or "", 0)
     return rows
 
 

@@ -6,6 +6,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from kaohe.followup.models import (
     AnnualClose,
+    AnnualObjection,
+    AnnualPublication,
     FollowUpAction,
     FollowUpRecord,
     GradeOverride,
@@ -32,6 +34,30 @@ class GradeOverrideAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """Read-only here: the publication page's services keep the window and the final year."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(AnnualPublication)
+class AnnualPublicationAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("close", "published_on", "objections_until", "final_on")
+
+
+@admin.register(AnnualObjection)
+class AnnualObjectionAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("subject_type", "subject_code", "filed_on", "answered_on", "outcome")
+    list_filter = ("outcome",)
 
 
 @admin.register(ReviewRequest)

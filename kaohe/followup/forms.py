@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.engine import schema as s
-from kaohe.followup.models import ReviewRequest
+from kaohe.followup.models import AnnualObjection, ReviewRequest
 from kaohe.followup.services.actions import ATTACHMENT_TYPES
 from kaohe.org.models import Unit
 from kaohe.web import labels
@@ -80,3 +80,19 @@ class CompleteForm(forms.Form):
     completed_on = forms.DateField(
         label=_("完成日期"), widget=DATE, required=False, initial=dt.date.today
     )
+
+
+class PublishForm(forms.Form):
+    published_on = forms.DateField(label=_("公示日期"), widget=DATE, initial=dt.date.today)
+
+
+class ObjectionForm(forms.Form):
+    subject_type = forms.ChoiceField(label=_("对象类型"), choices=SUBJECT_TYPES)
+    subject_code = forms.CharField(label=_("对象编号"), max_length=64)
+    text = forms.CharField(label=_("异议内容"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ObjectionAnswerForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("处理结果"), choices=AnnualObjection.Outcome.choices)
+    answered_on = forms.DateField(label=_("答复日期"), widget=DATE, initial=dt.date.today)
+    answer = forms.CharField(label=_("答复"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from kaohe.followup.views import actions, close, pay, training
+from kaohe.followup.views import actions, close, pay, publication, training
 
 app_name = "followup"
 urlpatterns = [
@@ -14,6 +14,14 @@ urlpatterns = [
         "overrides/<int:override_id>/withdraw/",
         close.override_withdraw,
         name="override_withdraw",
+    ),
+    path("publication/", publication.publication, name="publication"),
+    path("publication/<int:year>/publish/", publication.publish, name="publish"),
+    path("publication/<int:year>/finalise/", publication.finalise, name="finalise"),
+    path(
+        "objections/<int:objection_id>/answer/",
+        publication.objection_answer,
+        name="objection_answer",
     ),
     path("reviews/", close.reviews, name="reviews"),
     path("reviews/<int:request_id>/answer/", close.request_answer, name="request_answer"),

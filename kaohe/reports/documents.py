@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.engine import round_half_up
 from kaohe.engine import schema as s
+from kaohe.followup.selectors.grades import effective_grades
 from kaohe.org.models import Cadre, Unit
 from kaohe.reports.svgchart import Series, line_chart
 from kaohe.results.models import (
@@ -67,6 +68,7 @@ class UnitCardData:
     grades: dict[str, int]
     score_chart: SafeString
     rank_chart: SafeString
+    team_grade: str = ""  # published (the year's close's override applied)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,7 @@ class CadreCardData:
     actions: list[BottomAction]
     score_chart: SafeString
     rank_chart: SafeString
+    grade: str = ""  # published (the year's close's override applied)
 
 
 def unit_cadre_grades(run: Run) -> dict[str, dict[str, int]]:
@@ -89,14 +92,23 @@ def unit_cadre_grades(run: Run) -> dict[str, dict[str, int]]:
     grade (two queries)."""
     last_unit = _cadre_units(run)
     grades: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    rows = AnnualResult.objects.filter(run=run, subject_type=s.SUBJECT_CADRE).values_list(
-        "subject_code", "grade"
+    results = AnnualResult.objects.filter(run=run, subject_type=s.SUBJECT_CADRE).only(
+        "subject_type", "subject_code", "grade"
     )
-    for cadre, grade in rows:
+    for (_kind, cadre), published in effective_grades(run, results).items():
+        grade = published.grade
         unit = last_unit.get(cadre or "")
         if unit and grade:
             grades[unit][str(labels.label("grade", grade))] += 1
     return {unit: dict(counts) for unit, counts in grades.items()}
+
+
+def _published_grade(run: Run, result: AnnualResult | None) -> str:
+    """The subject's published grade (one query), or "" without a result."""
+    if result is None:
+        return ""
+    published = effective_grades(run, [result])
+    return published[(result.subject_type or "", result.subject_code or "")].grade
 
 
 def unit_card_data(
@@ -117,6 +129,9 @@ def unit_card_data(
         .values_list("month", "mean")
     )
     grades = (cadre_grades if cadre_grades is not None else unit_cadre_grades(run)).get(code, {})
+    team = AnnualResult.objects.filter(
+        run=run, subject_type=s.SUBJECT_TEAM, subject_code=code
+    ).first()
     own = _by_month(run, ((m.month, m.score) for m in months))
     return UnitCardData(
         code=code,
@@ -128,9 +143,8 @@ def unit_card_data(
                 run=run, subject_type=s.SUBJECT_UNIT, subject_code=code
             ).order_by("period")
         ),
-        team=AnnualResult.objects.filter(
-            run=run, subject_type=s.SUBJECT_TEAM, subject_code=code
-        ).first(),
+        team=team,
+        team_grade=_published_grade(run, team),
         grades=grades,
         score_chart=mark_safe(
             line_chart(
@@ -173,6 +187,12 @@ def cadre_card_data(run: Run, code: str) -> CadreCardData:
         .order_by("month")
         .values_list("month", "mean")
     )
+    annual = AnnualResult.objects.filter(
+        run=run, subject_type=s.SUBJECT_CADRE, subject_code=code
+    ).first()
+    annual = AnnualResult.objects.filter(
+        run=run, subject_type=s.SUBJECT_CADRE, subject_code=code
+    ).first()
     paid = PayShare.objects.filter(run=run, cadre_code=code).values_list("cents", flat=True)
     cents = sum(c or 0 for c in paid)
     return CadreCardData(
@@ -187,9 +207,8 @@ def cadre_card_data(run: Run, code: str) -> CadreCardData:
                 run=run, subject_type=s.SUBJECT_CADRE, subject_code=code
             ).order_by("period")
         ),
-        annual=AnnualResult.objects.filter(
-            run=run, subject_type=s.SUBJECT_CADRE, subject_code=code
-        ).first(),
+        annual=annual,
+        grade=_published_grade(run, annual),
         pay_total=f"{(cents or 0) / 100:.2f}",
         actions=list(
             BottomAction.objects.filter(
@@ -274,6 +293,7 @@ def notice_groups(run: Run) -> list[NoticeGroup]:
     """Teams, then cadres: every graded subject by grade (best first), then unit and code."""
     order = {g: i for i, g in enumerate((*s.TEAM_GRADES, *s.CADRE_GRADES, s.UNDETERMINED))}
     rows = list(AnnualResult.objects.filter(run=run).exclude(grade__isnull=True))
+    published = effective_grades(run, rows)  # the year's close's overrides applied
     units = dict(Unit.objects.values_list("code", "name"))
     cadres = dict(Cadre.objects.values_list("code", "name"))
     last_unit = _cadre_units(run)
@@ -290,7 +310,8 @@ def notice_groups(run: Run) -> list[NoticeGroup]:
             code = r.subject_code or ""
             unit = code if kind == s.SUBJECT_TEAM else last_unit.get(code, "")
             name = team if kind == s.SUBJECT_TEAM else cadres.get(code, code)
-            lines.append((order.get(r.grade or "", 99), units.get(unit, unit), code, name, r.grade))
+            grade = published[(kind, code)].grade
+            lines.append((order.get(grade, 99), units.get(unit, unit), code, name, grade))
         lines.sort()
         groups.append(
             NoticeGroup(

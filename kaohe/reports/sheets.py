@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from kaohe.core.periods import month_label
 from kaohe.engine import schema as s
+from kaohe.followup.selectors.grades import EffectiveGrade, effective_grades
 from kaohe.reports.workbook import Column, Sheet, sheet_write, workbook_open
 from kaohe.results.models import (
     AnnualResult,
@@ -166,11 +167,15 @@ def scores_workbook(
     annual score and grade; the whole district (``unit`` empty) or one unit. Written row by row
     (constant memory) when ``target`` is a file. The number of cadres written."""
     codes, months, last_unit = _cadre_rows(run, unit, progress)
+    cadre_rows = list(
+        AnnualResult.objects.filter(run=run, subject_type=s.SUBJECT_CADRE).only(
+            "subject_type", "subject_code", "score", "grade"
+        )
+    )
+    published = effective_grades(run, cadre_rows)
     annual = {
-        code: (score, grade)
-        for code, score, grade in AnnualResult.objects.filter(
-            run=run, subject_type=s.SUBJECT_CADRE
-        ).values_list("subject_code", "score", "grade")
+        r.subject_code or "": (r.score, published[(s.SUBJECT_CADRE, r.subject_code or "")].grade)
+        for r in cadre_rows
     }
     names = cadre_names(codes)
     units = unit_names(set(last_unit.values()))
@@ -215,12 +220,18 @@ def scores_workbook(
 
 
 def annual_workbook(run: Run, target: Target) -> None:
-    """Annual results: one sheet for teams and one for cadres, by quota group and rank."""
+    """Annual results: one sheet for teams and one for cadres, by quota group and rank, with
+    the published grade (the year's close's overrides applied) and the engine's beside it."""
     rows = list(
         AnnualResult.objects.filter(run=run).order_by(
             "subject_type", "quota_group", "rank", "subject_code"
         )
     )
+    published = effective_grades(run, rows)
+
+    def grade(r: AnnualResult) -> EffectiveGrade:
+        return published[(r.subject_type or "", r.subject_code or "")]
+
     names = unit_names() | cadre_names(
         r.subject_code or "" for r in rows if r.subject_type == s.SUBJECT_CADRE
     )
@@ -236,6 +247,8 @@ def annual_workbook(run: Run, target: Target) -> None:
         Column(_("综合评价"), 10, "score", _("构成")),
         Column(_("年度得分"), 10, "score", _("结果")),
         Column(_("等次"), 10, "text", _("结果")),
+        Column(_("计算等次"), 10, "text", _("结果")),
+        Column(_("调整理由"), 24),
         Column(_("说明"), 28),
     )
     with workbook_open(target) as book:
@@ -263,7 +276,9 @@ def annual_workbook(run: Run, target: Target) -> None:
                             r.democratic,
                             r.comprehensive,
                             r.score,
+                            labels.label("grade", grade(r).grade) if grade(r).grade else "",
                             labels.label("grade", r.grade) if r.grade else "",
+                            grade(r).override_reason,
                             "、".join(str(x) for x in labels.labels("note", r.notes)),
                         )
                         for r in rows

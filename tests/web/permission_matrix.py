@@ -134,6 +134,10 @@ MATRIX: Final = (
     Row("followup:close", "GET", "", PEOPLE),  # grades' counts; capped, overrides cut
     Row("followup:override_set", "POST", "year", OFFICE, (302,)),
     Row("followup:override_withdraw", "POST", "override", OFFICE, (302,)),
+    Row("followup:publication", "GET", "", PEOPLE),  # objections cut to the scope
+    Row("followup:publish", "POST", "year", OFFICE, (302,)),
+    Row("followup:finalise", "POST", "publication", OFFICE, (302,)),  # refused: in the window
+    Row("followup:objection_answer", "POST", "annual-objection", OFFICE, (302,)),
     Row("followup:reviews", "GET", "", PEOPLE),  # requests cut to the scope
     Row("followup:request_answer", "POST", "request", OFFICE, (302,)),
     Row("followup:actions", "GET", "", PEOPLE),  # actions cut to the scope

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kaohe.engine import schema as s
 from kaohe.followup.models import AnnualClose, GradeOverride, ReviewRequest
+from kaohe.followup.services.close import annual_close, grade_override_set
 from kaohe.results.models import AnnualResult, QuotaGroup
 from tests.web.conftest import YEAR
 from tests.web.conftest_followup import District, client_of, district
@@ -193,3 +194,41 @@ def test_a_review_within_30_days_an_appeal_within_15_days_of_its_answer(
     assert appeal.due_on == today + dt.timedelta(days=60)
     # and only once
     assert "已提出过此类申请" in file(cadre, "appeal", today)
+
+
+@pytest.mark.django_db
+def test_an_override_shows_at_once_on_the_cached_cadre_and_annual_pages(
+    district: District,
+) -> None:
+    office = client_of("office")
+    one = (
+        AnnualResult.objects.filter(
+            run=district.run, subject_type=s.SUBJECT_CADRE, grade=s.CADRE_GRADES[1]
+        )
+        .order_by("subject_code")
+        .first()
+    )
+    assert one is not None
+    code = one.subject_code or ""
+    cadre_url = f"/cadres/{code}/?year={YEAR}"
+    annual_url = f"/annual/?year={YEAR}&type=cadre&grade={s.CADRE_GRADES[2]}"
+    engine_line = f"（计算等次 {s.CADRE_GRADES[1]}）"
+    close = annual_close(
+        year=YEAR, run=district.run, notified_on=dt.date(YEAR + 1, 1, 10), user=None
+    )
+    assert engine_line not in _page(office, cadre_url)  # the body is now cached
+    assert engine_line not in _page(office, annual_url)
+    # 称职 → 基本称职 frees nothing and takes no place: always within the quota
+    grade_override_set(
+        close=close,
+        subject_type=s.SUBJECT_CADRE,
+        subject_code=code,
+        grade=s.CADRE_GRADES[2],
+        reason="复核后变更",
+        user=None,
+    )
+    page = _page(office, cadre_url)  # the override's audit event made a new cache key
+    assert engine_line in page
+    assert "复核后变更" in page
+    annual = _page(office, annual_url)
+    assert engine_line in annual

@@ -277,9 +277,10 @@ def test_training_needs_by_tag_and_who(demo: Demo, office: Client) -> None:
 QUERY_BUDGET = {
     "/": 18,  # + run, years, unit scores and names, finals, trend, vetoes (3), actions, month
     "/ranking/": 11,  # + run, years, both months' rows, names
-    f"/units/U001/?month={MONTH}": 23,  # + 5 input and 3 result tables, periods, year, cadres,
-    # the month
-    "/annual/": 14,  # + quota, grades, count and page, undetermined, names, units
+    f"/units/U001/?month={MONTH}": 24,  # + 5 input and 3 result tables, periods, year, cadres,
+    # the month, the close's overrides (the team's published grade)
+    "/annual/": 15,  # + the close's overrides, quota groups, grades, count and page,
+    # undetermined, names, units
     "/actions/": 11,  # + periods, rows, names, owners, follow-up actions, the month
     "/training/": 11,  # + summary, count and page, names
 }
@@ -300,9 +301,10 @@ def test_pages_take_a_fixed_number_of_queries(
 def test_the_cadre_page_takes_a_fixed_number_of_queries(
     demo: Demo, office: Client, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
-    # 16 for the page, 3 for the follow-up (override, ladder, its records), one for the unread
-    # notifications of the header's bell, 2 for the kept body's key
-    with django_assert_max_num_queries(22):
+    # 17 for the page (one the close's overrides for the published grade), 3 for the follow-up
+    # (override, ladder, its records), one for the unread notifications of the header's bell, 2
+    # for the kept body's key
+    with django_assert_max_num_queries(23):
         assert office.get(f"/cadres/{demo.cadre}/?month={MONTH}").status_code == 200
 
 

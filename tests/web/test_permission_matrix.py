@@ -5,19 +5,21 @@ in); and every URL of config/urls.py, every API operation, has a row."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
 from kaohe.accounts.models import Role, RoleAssignment, User
 from kaohe.accounts.services import role_assign
 from kaohe.api.main import api
 from kaohe.evaluations.services import GroupRaters, round_create
-from kaohe.followup.models import AnnualClose, GradeOverride
+from kaohe.followup.models import AnnualClose, AnnualObjection, AnnualPublication, GradeOverride
 from kaohe.org.models import Unit
 from tests.web.conftest import YEAR
 from tests.web.permission_matrix import (
@@ -107,6 +109,24 @@ def _target_kwargs(d: District, row: Row, own: bool) -> tuple[dict[str, Any], di
             defaults={"grade": "优秀", "reason": "x"},
         )
         return {"override_id": made_override.pk}, {}
+    if row.target in ("publication", "annual-objection"):  # a fresh publication (and objection)
+        published, _ = AnnualPublication.objects.get_or_create(
+            close=AnnualClose.objects.get(year=YEAR),
+            defaults={
+                "published_on": timezone.localdate(),
+                "objections_until": timezone.localdate() + dt.timedelta(days=30),
+            },
+        )
+        if row.target == "publication":
+            return {"year": YEAR}, {}
+        objection = AnnualObjection.objects.create(
+            publication=published,
+            subject_type="cadre",
+            subject_code=d.own_cadre,
+            text="x",
+            filed_on=timezone.localdate(),
+        )
+        return {"objection_id": objection.pk}, {}
     if row.target == "round":  # a fresh draft round: opening or closing changes it
         made_round = round_create(
             year=YEAR,
@@ -194,7 +214,7 @@ def test_the_matrix_cell_holds(district: District, cell: tuple[Row, str, bool]) 
 
 def test_the_matrix_covers_this_many_cells() -> None:
     """Reported in docs/security.md: keep the figure there true."""
-    assert len(cells()) == 1090
+    assert len(cells()) == 1130  # 100 rows × 10 roles + 13 own/other rows × 10
 
 
 # --- every URL and every API operation has a row

@@ -16,11 +16,13 @@ from kaohe.api.permissions import reads_everything, reads_people
 from kaohe.api.routers.common import ERRORS, PageQuery, RunQuery, user_of
 from kaohe.api.schemas import ActionPage, AnnualPage, PeriodPage, QuotaListOut, TrainingPage
 from kaohe.api.selectors import (
+    annual_query,
     quota_use,
     result_page,
     result_query,
     run_for_results,
     subject_scope,
+    with_effective_grades,
 )
 from kaohe.results.models import Run, RunRow
 
@@ -74,7 +76,14 @@ class AnnualQuery(SubjectQuery):
 )
 def annual(request: HttpRequest, filters: Query[AnnualQuery]) -> dict[str, Any]:
     run = run_for_results(year=filters.year, run_id=filters.run)
-    return _page(request, run, "annual", filters, grade=filters.grade)
+    query = annual_query(
+        run, filters.grade, subject_type=filters.subject_type, subject_code=filters.subject
+    )
+    page = result_page(
+        "annual", _scoped(request, query), limit=filters.limit, offset=filters.offset
+    )
+    items = with_effective_grades(run, page.items)
+    return {"year": run.year, "run_id": run.pk, "count": page.count, "items": items}
 
 
 @router.get(

@@ -1,4 +1,4 @@
-"""Reads of the year's close: quota use with overrides, vetoes and sanctions applied,
+"""Reads of the year's close: grades with overrides, vetoes and sanctions applied,
 overrides, reviews and appeals (overdue ones first)."""
 
 from __future__ import annotations
@@ -7,12 +7,12 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from kaohe.engine import schema as s
 from kaohe.followup.models import AnnualClose, GradeOverride, ReviewRequest
-from kaohe.followup.services.close import TOP_GRADES
-from kaohe.results.models import AnnualResult, QuotaGroup, Run
+from kaohe.followup.selectors.grades import effective_grades
+from kaohe.results.models import AnnualResult, Run
 
 # the engine's notes that mean a veto, a sanction or a team grade capped the subject (§5, §8)
 CAP_NOTES = ("veto", "sanction", "unit_veto", "team_grade", "review_rejected")
@@ -23,76 +23,26 @@ def close_get(year: int) -> AnnualClose | None:
 
 
 @dataclass(frozen=True, slots=True)
-class QuotaUse:
-    group: str
-    subject_type: str
-    n: int
-    quota: int
-    candidates: int
-    granted: int  # by the engine
-    used: int  # top grades held with the overrides applied
-
-    @property
-    def left(self) -> int:
-        return self.quota - self.used
-
-
-def quota_use(run: Run, close: AnnualClose | None) -> list[QuotaUse]:
-    """Every quota group of the run with the top grades used after the close's overrides
-    (three queries)."""
-    groups = list(QuotaGroup.objects.filter(run=run).order_by("subject_type", "quota_group"))
-    used: Counter[str] = Counter(
-        group or ""
-        for group in AnnualResult.objects.filter(run=run, grade__in=TOP_GRADES).values_list(
-            "quota_group", flat=True
-        )
-    )
-    for override, engine in overrides_with_results(close) if close else []:
-        group = engine.quota_group if engine else None
-        if group is None or engine is None:
-            continue
-        used[group] += (override.grade in TOP_GRADES) - (engine.grade in TOP_GRADES)
-    return [
-        QuotaUse(
-            group=g.quota_group or "",
-            subject_type=g.subject_type or "",
-            n=g.n or 0,
-            quota=g.quota or 0,
-            candidates=g.candidates or 0,
-            granted=g.granted or 0,
-            used=used[g.quota_group or ""],
-        )
-        for g in groups
-    ]
-
-
-@dataclass(frozen=True, slots=True)
 class GradeRow:
     kind: str  # "team", or a cadre's role (principal, leader, staff)
     counts: dict[str, int]  # grade → subjects, with the overrides applied
     overridden: int
 
 
-def grade_table(run: Run, close: AnnualClose | None) -> list[GradeRow]:
-    """Grades of teams, principals, leaders and staff with the close's overrides applied
-    (two queries and the overrides')."""
+def grade_table(run: Run) -> list[GradeRow]:
+    """Grades of teams, principals, leaders and staff as published: the year's close's
+    overrides applied (``kaohe.followup.selectors.grades``; two queries)."""
     counts: dict[str, Counter[str]] = {}
-    rows = (
-        AnnualResult.objects.filter(run=run)
-        .values_list("subject_type", "role", "grade")
-        .annotate(n=Count("id"))
-    )
-    for subject_type, role, grade, n in rows:
-        kind = s.SUBJECT_TEAM if subject_type == s.SUBJECT_TEAM else role or ""
-        counts.setdefault(kind, Counter())[grade or ""] += n
     moved: Counter[str] = Counter()
-    for override, engine in overrides_with_results(close) if close else []:
-        if engine is None:
-            continue
-        kind = s.SUBJECT_TEAM if engine.subject_type == s.SUBJECT_TEAM else engine.role or ""
-        counts[kind][engine.grade or ""] -= 1
-        counts[kind][override.grade] += 1
-        moved[kind] += 1
+    rows = list(
+        AnnualResult.objects.filter(run=run).only("subject_type", "subject_code", "role", "grade")
+    )
+    published = effective_grades(run, rows)
+    for r in rows:
+        kind = s.SUBJECT_TEAM if r.subject_type == s.SUBJECT_TEAM else r.role or ""
+        effective = published[(r.subject_type or "", r.subject_code or "")]
+        counts.setdefault(kind, Counter())[effective.grade] += 1
+        moved[kind] += effective.overridden
     order = (s.SUBJECT_TEAM, s.ROLE_PRINCIPAL, s.ROLE_LEADER, s.ROLE_STAFF)
     grades = {
         kind: (*(s.TEAM_GRADES if kind == s.SUBJECT_TEAM else s.CADRE_GRADES), s.UNDETERMINED)

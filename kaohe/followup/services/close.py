@@ -20,6 +20,7 @@ from kaohe.engine import schema as s
 from kaohe.followup import deadlines
 from kaohe.followup.models import AnnualClose, GradeOverride, ReviewRequest
 from kaohe.followup.services import FollowupError
+from kaohe.followup.services.publication import refuse_if_final
 from kaohe.results.models import AnnualResult, QuotaGroup, Run
 
 GRADES: Mapping[str, tuple[str, ...]] = {
@@ -88,6 +89,8 @@ def annual_close(*, year: int, run: Run, notified_on: dt.date, user: User | None
             _("计算批次 #%(run)d 没有年度结果（需计算到 12 月）。") % {"run": run.pk}
         )
     close = AnnualClose.objects.select_for_update().filter(year=year).first()
+    if close is not None:
+        refuse_if_final(close)
     if close is None:
         close = AnnualClose(year=year, run=run, notified_on=notified_on, closed_by=user)
     else:
@@ -123,6 +126,7 @@ def grade_override_set(
     subject has no grade of the run, the grade is not one of its type, the reason is empty, or
     the subject's quota group would hold more top grades than its quota."""
     close = AnnualClose.objects.select_for_update().get(pk=close.pk)
+    refuse_if_final(close)
     if grade not in GRADES.get(subject_type, ()):
         raise FollowupError(_("等次 %(grade)s 不适用于该对象。") % {"grade": grade})
     reason = reason.strip()
@@ -149,6 +153,7 @@ def grade_override_withdraw(*, override: GradeOverride, user: User | None) -> No
     """Back to the engine's grade; refused when that would exceed the group's quota (another
     override took the place meanwhile). The history keeps the withdrawn override."""
     close = AnnualClose.objects.select_for_update().get(pk=override.close_id)
+    refuse_if_final(close)
     result = _result(close, override.subject_type, override.subject_code)
     group = result.quota_group or ""
     quota, engine, overrides = _group_state(close, group)

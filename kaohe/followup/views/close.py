@@ -18,6 +18,7 @@ from kaohe.followup import permissions
 from kaohe.followup.forms import AnswerForm, CloseForm, OverrideForm, RequestForm
 from kaohe.followup.models import AnnualClose, GradeOverride, ReviewRequest
 from kaohe.followup.selectors import close as selectors
+from kaohe.followup.selectors.grades import effective_quota_use
 from kaohe.followup.services import close as services
 from kaohe.followup.views.common import attempt, form_errors, require_office
 from kaohe.results.models import AnnualResult, Run
@@ -95,8 +96,8 @@ def close(request: HttpRequest) -> HttpResponse:
             if permissions.can_see_subject(user, o.subject_type, o.subject_code)
         ]
         context |= {
-            "quota": selectors.quota_use(run, close_row),
-            "grades": selectors.grade_table(run, close_row),
+            "quota": effective_quota_use(run),
+            "grades": selectors.grade_table(run),
             "capped": capped,
             "undetermined": undetermined,
             "overrides": overrides,

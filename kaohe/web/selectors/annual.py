@@ -11,11 +11,19 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from kaohe.accounts.scope import AnyUser, subject_rows
 from kaohe.engine import schema as s
+from kaohe.followup.models import GradeOverride
+from kaohe.followup.selectors.grades import (
+    EffectiveSummary,
+    Key,
+    effective_grade_where,
+    effective_grades,
+    effective_summary,
+    overrides_of,
+)
 from kaohe.results.models import (
     AnnualResult,
     BottomAction,
     CadreMonthly,
-    QuotaGroup,
     Run,
     TrainingNeed,
 )
@@ -31,12 +39,20 @@ class AnnualFilter:
     unit: str = ""
 
 
-def quota_groups(run: Run) -> list[QuotaGroup]:
-    """Quota use per group: graded subjects, quota, candidates, granted (one query)."""
-    return list(QuotaGroup.objects.filter(run=run).order_by("subject_type", "quota_group"))
+def overrides(run: Run) -> dict[Key, GradeOverride]:
+    """The year's close's overrides that apply to ``run`` (one query)."""
+    return overrides_of(run)
 
 
-def _annual_query(run: Run, where: AnnualFilter, user: AnyUser) -> QuerySet[AnnualResult]:
+def summary(run: Run, found: dict[Key, GradeOverride]) -> EffectiveSummary:
+    """Quota use per group (graded subjects, quota, candidates, granted by the engine, used by
+    the published grades) and the published grade counts (two queries)."""
+    return effective_summary(run, overrides=found)
+
+
+def _annual_query(
+    run: Run, where: AnnualFilter, user: AnyUser, found: dict[Key, GradeOverride]
+) -> QuerySet[AnnualResult]:
     """Annual rows ``user`` may see with the subject's unit (a team's own; a cadre's unit of
     its last scored month, read by a correlated subquery on the indexed cadre rows)."""
     last_unit = (
@@ -48,8 +64,8 @@ def _annual_query(run: Run, where: AnnualFilter, user: AnyUser) -> QuerySet[Annu
     query = scoped.annotate(unit=Subquery(last_unit))
     if where.subject_type:
         query = query.filter(subject_type=where.subject_type)
-    if where.grade:
-        query = query.filter(grade=where.grade)
+    if where.grade:  # the published grade (the close's overrides applied)
+        query = query.filter(effective_grade_where(run, where.grade, overrides=found))
     if where.unit:
         query = query.filter(
             Q(subject_type=s.SUBJECT_TEAM, subject_code=where.unit)
@@ -58,29 +74,30 @@ def _annual_query(run: Run, where: AnnualFilter, user: AnyUser) -> QuerySet[Annu
     return query.order_by("subject_type", "quota_group", "rank", "subject_code")
 
 
-def annual_page(run: Run, where: AnnualFilter, number: int, *, user: AnyUser) -> Page[AnnualResult]:
-    """One page of the annual results ``user`` may see (a count and a page query)."""
-    return Paginator(_annual_query(run, where, user), PAGE_SIZE).get_page(number)
+def annual_page(
+    run: Run,
+    where: AnnualFilter,
+    number: int,
+    *,
+    user: AnyUser,
+    found: dict[Key, GradeOverride] | None = None,
+) -> Page[AnnualResult]:
+    """One page of the annual results ``user`` may see, each row with its published grade
+    as ``effective`` (a count and a page query; and the overrides' without ``found``)."""
+    found = overrides_of(run) if found is None else found
+    page = Paginator(_annual_query(run, where, user, found), PAGE_SIZE).get_page(number)
+    rows = list(page.object_list)
+    grades = effective_grades(run, rows, overrides=found)
+    for r in rows:
+        r.effective = grades[(r.subject_type or "", r.subject_code or "")]
+    page.object_list = rows
+    return page
 
 
 def undetermined(run: Run, *, user: AnyUser) -> list[AnnualResult]:
     """Subjects ``user`` may see without a grade (不定等次) and why (one query)."""
     query = subject_rows(AnnualResult.objects.filter(run=run, grade=s.UNDETERMINED), user)
     return list(query.order_by("subject_type", "subject_code"))
-
-
-def grade_counts(run: Run) -> dict[str, dict[str, int]]:
-    """Subject type → grade → how many (one query)."""
-    counts: dict[str, dict[str, int]] = defaultdict(dict)
-    rows = (
-        AnnualResult.objects.filter(run=run)
-        .values_list("subject_type", "grade")
-        .annotate(n=Count("id"))
-        .order_by("subject_type", "grade")
-    )
-    for kind, grade, n in rows:
-        counts[kind or ""][grade or ""] = n
-    return dict(counts)
 
 
 def names_of(rows: Iterable[AnnualResult | BottomAction | TrainingNeed]) -> dict[str, str]:

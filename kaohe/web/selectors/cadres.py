@@ -7,6 +7,7 @@ from typing import Any
 
 from kaohe.engine import Plan
 from kaohe.engine import schema as s
+from kaohe.followup.selectors.grades import EffectiveGrade, effective_grades
 from kaohe.results.models import AnnualResult, BottomAction, PayShare, PeriodScore, Run
 from kaohe.web.explanation import subject_data
 from kaohe.web.selectors.common import section_names, unit_names
@@ -22,6 +23,7 @@ class CadrePage:
     current: dict[str, Any] | None
     periods: list[PeriodScore]
     annual: AnnualResult | None
+    grade: EffectiveGrade | None  # the published grade (the close's override applied)
     pay: dict[int, str]  # month → amount (yuan, as published)
     actions: list[BottomAction]
     units: dict[str, str]
@@ -69,6 +71,7 @@ def cadre_page(run: Run, plan: Plan, code: str, month: int) -> CadrePage | None:
         current=current,
         periods=periods,
         annual=annual,
+        grade=effective_grades(run, [annual])[(s.SUBJECT_CADRE, code)] if annual else None,
         pay={m: a for m, a in pay.items() if m is not None and a is not None},
         actions=actions,
         units=unit_names(m[s.UNIT_ID] for m in months if m[s.UNIT_ID]),

@@ -10,6 +10,7 @@ import polars as pl
 from kaohe.accounts.scope import AnyUser, cadre_rows
 from kaohe.engine import Plan
 from kaohe.engine import schema as s
+from kaohe.followup.selectors.grades import EffectiveGrade, effective_grades
 from kaohe.results.models import AnnualResult, CadreMonthly, PeriodScore, Run
 from kaohe.web.explanation import SubjectData, subject_data
 from kaohe.web.selectors.common import cadre_names
@@ -71,6 +72,7 @@ class UnitCard:
     events: list[EventLine]
     periods: list[PeriodScore]
     annual: AnnualResult | None
+    grade: EffectiveGrade | None  # the published grade (the close's override applied)
     explanation: list[str]
 
 
@@ -201,6 +203,7 @@ def unit_card(run: Run, plan: Plan, code: str, month: int) -> UnitCard | None:
         events=_events(subject, code, month),
         periods=periods,
         annual=annual,
+        grade=effective_grades(run, [annual])[(s.SUBJECT_TEAM, code)] if annual else None,
         explanation=explanation,
     )
 

@@ -96,14 +96,16 @@ def annual(request: HttpRequest) -> HttpResponse:
             grade=request.GET.get("grade", ""),
             unit=request.GET.get("unit", ""),
         )
+        found = annual_selectors.overrides(run)  # the year's close's, read once
         results = annual_selectors.annual_page(
-            run, where, int_param(request, "page") or 1, user=request.user
+            run, where, int_param(request, "page") or 1, user=request.user, found=found
         )
         undetermined = annual_selectors.undetermined(run, user=request.user)
+        summary = annual_selectors.summary(run, found)
         context |= {
             "where": where,
-            "quota": annual_selectors.quota_groups(run),
-            "grades": annual_selectors.grade_counts(run),
+            "quota": summary.quota,
+            "grades": summary.grades,
             "results": results,
             "undetermined": undetermined,
             "names": annual_selectors.names_of([*results, *undetermined]),
