@@ -26,6 +26,7 @@ from kaohe.accounts.roles import (
 from kaohe.accounts.services import role_assign
 from kaohe.collection.loader import Counts
 from kaohe.collection.services import data_load, data_reset
+from kaohe.cycle.guard import any_lock_check
 from kaohe.engine import dataset_from_frames
 from kaohe.engine.demo import generate
 from kaohe.org.models import Assignment, Cadre, Post, Section, Unit
@@ -103,6 +104,9 @@ def demo_create(
 
 @transaction.atomic
 def demo_reset() -> None:
+    """Remove the runs, the data and the plans; refused (nothing removed) while a month is
+    locked: a locked month's published run and data stay as they were."""
+    any_lock_check(what="the demo reset")
     Run.objects.all().delete()
     data_reset()
     Plan.objects.all().delete()

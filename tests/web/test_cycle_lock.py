@@ -214,3 +214,12 @@ def test_the_bulk_load_and_the_reset_are_refused(
     with pytest.raises(MonthLockedError):
         data_reset()
     assert DistrictStat.objects.filter(year=YEAR).count() == 12
+
+
+def test_the_demo_command_refuses_a_reset_over_a_locked_month_with_a_message(
+    locked: tuple[People, Run, Path],
+) -> None:
+    with pytest.raises(CommandError, match="locked"):
+        call_command("kaohe_demo", "--reset", "--units", "3", "--cadres", "20", "--year", str(YEAR))
+    assert DistrictStat.objects.filter(year=YEAR).count() == 12  # nothing was removed
+    assert _january() == 9.5

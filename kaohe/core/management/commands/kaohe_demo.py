@@ -8,7 +8,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.table import Table
 
+from kaohe.collection.services import LockedDataError
 from kaohe.core.demo import NotEmptyError, accounts_file, database_is_empty, demo_create
+from kaohe.cycle.guard import MonthLockedError
 
 
 class Command(BaseCommand):
@@ -43,8 +45,8 @@ class Command(BaseCommand):
                     reset=options["reset"],
                     step=lambda text: status.update(f"demo: {text}…"),
                 )
-            except NotEmptyError as exc:
-                raise CommandError(str(exc)) from None
+            except (NotEmptyError, LockedDataError, MonthLockedError) as exc:
+                raise CommandError(str(exc)) from None  # nothing was written
         rows = sum(c.created + c.updated + c.unchanged for c in demo.counts.values())
         run = demo.run
         console.print(
