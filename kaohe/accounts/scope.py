@@ -82,6 +82,17 @@ def scope_for(user: AnyUser) -> Scope:
     return found
 
 
+def scope_known(user: AnyUser) -> bool:
+    """Whether ``user`` (this object) already carries its scope."""
+    return isinstance(getattr(user, _CACHE, None), Scope)
+
+
+def scope_adopt(user: User, scope: Scope) -> None:
+    """Give ``user`` a scope read earlier for the same user and the same state of the data (the
+    page cache keeps one per audit stamp: kaohe/web/cache.py)."""
+    setattr(user, _CACHE, scope)
+
+
 def scope_forget(user: AnyUser) -> None:
     """Drop the cached scope (after the user's roles changed within one request)."""
     if hasattr(user, _CACHE):

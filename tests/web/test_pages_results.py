@@ -268,21 +268,22 @@ def test_training_needs_by_tag_and_who(demo: Demo, office: Client) -> None:
     assert fragment.startswith('<div id="training-needs">')
 
 
-# Queries per page, counted on the demo (6 units, 60 cadres): each table shown costs one or two
-# queries whatever the number of rows; four of them are the session, the user, its roles and
-# the unread notifications (the header's bell); the dashboard and the unit card read the month's
-# publication (one more query). The four pages whose body is kept (kaohe/web/cache.py) read
-# the latest audit event and whether data changed after the run, for its key: two more on the
-# first request, and fewer than half on the next (test_a_kept_body_…).
+# Queries per page, counted on the demo (6 units, 60 cadres), on a first request: each table
+# shown costs one or two queries whatever the number of rows; five of them are the session, the
+# user, the audit stamp, its roles and the unread notifications (the header's bell); the
+# dashboard and the unit card read the month's publication (one more query). The stamp keys what
+# is kept until the next audited change (kaohe/web/cache.py): the roles, the run and years shown,
+# and, for the four pages whose body is kept, whether data changed after the run (one more) and
+# the body; the next request asks the header's four only (test_a_kept_page_asks_only_…).
 QUERY_BUDGET = {
     "/": 18,  # + run, years, unit scores and names, finals, trend, vetoes (3), actions, month
     "/ranking/": 11,  # + run, years, both months' rows, names
     f"/units/U001/?month={MONTH}": 24,  # + 5 input and 3 result tables, periods, year, cadres,
     # the month, the close's overrides (the team's published grade)
-    "/annual/": 15,  # + the close's overrides, quota groups, grades, count and page,
+    "/annual/": 16,  # + the close's overrides, quota groups, grades, count and page,
     # undetermined, names, units
-    "/actions/": 11,  # + periods, rows, names, owners, follow-up actions, the month
-    "/training/": 11,  # + summary, count and page, names
+    "/actions/": 12,  # + periods, rows, names, owners, follow-up actions, the month
+    "/training/": 12,  # + summary, count and page, names
 }
 
 
@@ -334,6 +335,39 @@ def test_a_kept_body_is_served_again_with_fewer_queries(demo: Demo, office: Clie
         kept = _text(office, url)
     assert _main(kept) == _main(page)
     assert len(again) < len(first) / 2  # the header's few, the key's two; no result tables
+
+
+def test_a_kept_page_asks_only_the_headers_four_queries(demo: Demo, office: Client) -> None:
+    url = f"/units/{demo.unit}/?year={YEAR}&month={MONTH}"
+    _text(office, url)
+    with CaptureQueriesContext(connection) as again:
+        _text(office, url)
+    # the session, the user, the audit stamp and the bell's unread count; the run, the years,
+    # the import check and the roles are kept for the stamp (kaohe/web/cache.py)
+    tables = [q["sql"].split(" FROM ", 1)[1].split()[0].strip('"') for q in again]
+    assert tables == [
+        "django_session",
+        "accounts_user",
+        "audit_auditevent",
+        "cycle_notification",
+    ], tables
+
+
+def test_a_role_taken_away_is_seen_at_the_next_request(demo: Demo, office: Client) -> None:
+    assert office.get("/ranking/").status_code == 200
+    assert office.get("/ranking/").status_code == 200  # the scope is now kept for the stamp
+    user = User.objects.get(username="office")
+    user.groups.clear()  # audited: a new stamp, so the kept scope is not used again
+    assert office.get("/ranking/").status_code == 403
+
+
+def test_a_new_run_is_shown_at_the_next_request(demo: Demo, office: Client) -> None:
+    before = _text(office, "/")
+    newer = run_create(year=YEAR, through_month=MONTH)  # audited: a new stamp
+    run_execute(run_id=newer.pk)
+    after = _text(office, "/")
+    assert f"<strong>#{newer.pk}</strong>" in after
+    assert f"<strong>#{newer.pk}</strong>" not in before
 
 
 def test_a_kept_body_is_rendered_again_after_any_change(demo: Demo, office: Client) -> None:

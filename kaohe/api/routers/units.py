@@ -24,6 +24,7 @@ from kaohe.api.selectors import (
 )
 from kaohe.engine import schema as s
 from kaohe.org.models import Unit
+from kaohe.web.cache import memo, scope_prime
 
 router = Router(tags=["units 单位"])
 
@@ -65,11 +66,18 @@ class RankingQuery(RunQuery):
     summary="Unit rankings of a month per category, with the rank change since last month",
 )
 def unit_rankings_get(request: HttpRequest, filters: Query[RankingQuery]) -> dict[str, Any]:
+    scope_prime(request)
     require(reads_district(user_of(request)))
-    run = run_for_results(year=filters.year, run_id=filters.run)
-    month = run_month(run, filters.month)
-    categories = unit_rankings(run, month, filters.category)
-    return {"year": run.year, "month": month, "run_id": run.pk, "categories": categories}
+
+    def read() -> dict[str, Any]:
+        run = run_for_results(year=filters.year, run_id=filters.run)
+        month = run_month(run, filters.month)
+        categories = unit_rankings(run, month, filters.category)
+        return {"year": run.year, "month": month, "run_id": run.pk, "categories": categories}
+
+    # kept until the next audited change, like the pages (kaohe/web/cache.py)
+    parts = (filters.year, filters.run, filters.month, filters.category)
+    return memo(request, "api:rankings", parts, read)
 
 
 class CardQuery(RunQuery):
@@ -82,7 +90,14 @@ class CardQuery(RunQuery):
     summary="A unit's report card of a month: groups, indicators, events, C, S, rank, why",
 )
 def unit_card_get(request: HttpRequest, unit_id: str, filters: Query[CardQuery]) -> dict[str, Any]:
+    scope_prime(request)
     require(reads_unit(user_of(request), unit_id), "you may not read this unit's card")
+    # kept until the next audited change, like the pages (kaohe/web/cache.py)
+    parts = (unit_id, filters.year, filters.run, filters.month)
+    return memo(request, "api:unit-card", parts, lambda: _unit_card(unit_id, filters))
+
+
+def _unit_card(unit_id: str, filters: CardQuery) -> dict[str, Any]:
     run = run_for_results(year=filters.year, run_id=filters.run)
     card = unit_card(run, unit_id, run_month(run, filters.month))
     score = card.score

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
 from kaohe.accounts.roles import VIEW_RESULTS, allowed
+from kaohe.web.cache import memo, scope_prime
 from kaohe.web.selectors.common import Shown, shown
 
 View = Callable[..., HttpResponse]
@@ -25,6 +26,7 @@ def page(permission: str = VIEW_RESULTS) -> Callable[[View], View]:
     def decorate(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            scope_prime(request)
             if not request.user.has_perm(permission):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -47,8 +49,10 @@ def int_param(request: HttpRequest, name: str) -> int | None:
 
 
 def shown_for(request: HttpRequest) -> Shown:
-    """The year, run and month asked for by ``?year=&month=`` (defaults: the newest results)."""
-    return shown(int_param(request, "year"), int_param(request, "month"))
+    """The year, run and month asked for by ``?year=&month=`` (defaults: the newest results);
+    kept until the next audited change (kaohe/web/cache.py)."""
+    year, month = int_param(request, "year"), int_param(request, "month")
+    return memo(request, "shown", (year, month), lambda: shown(year, month))
 
 
 def is_htmx(request: HttpRequest) -> bool:

@@ -14,8 +14,7 @@ from kaohe.core.periods import month_label
 from kaohe.engine import round_half_up
 from kaohe.engine import schema as s
 from kaohe.reports.predicates import can_read_unit_people
-from kaohe.web.cache import cached_body
-from kaohe.web.explanation import data_changed_since
+from kaohe.web.cache import cached_body, run_changed
 from kaohe.web.selectors.cadres import cadre_page
 from kaohe.web.selectors.common import run_plan
 from kaohe.web.selectors.units import unit_cadres, unit_card
@@ -54,7 +53,7 @@ def unit(request: HttpRequest, code: str) -> HttpResponse:
             context |= {
                 "card": card,
                 "cadres": unit_cadres(shown.run, code, shown.month, user=request.user),
-                "changed": data_changed_since(shown.run),
+                "changed": run_changed(request, shown.run),
                 "chart": _rank_chart(shown.year, card.months, s.SCORE),
                 # the unit's score sheet of people: the office and the unit's head (reports)
                 "may_download_people": can_read_unit_people(request.user, code),
@@ -81,7 +80,7 @@ def cadre(request: HttpRequest, code: str) -> HttpResponse:
             name = person.name
             context |= {
                 "person": person,
-                "changed": data_changed_since(shown.run),
+                "changed": run_changed(request, shown.run),
                 "chart": _rank_chart(shown.year, person.months, s.FINAL),
             }
         return context, f"{name} · {_('干部')}"
