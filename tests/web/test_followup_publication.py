@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -13,6 +15,7 @@ from django.utils import timezone
 from kaohe.accounts.models import User
 from kaohe.accounts.roles import CADRE, OFFICE, roles_ensure
 from kaohe.cycle.deadlines import add_working_days
+from kaohe.cycle.models import Notification
 from kaohe.engine import schema as s
 from kaohe.followup.models import AnnualClose, AnnualObjection, AnnualPublication, GradeOverride
 from kaohe.followup.services import FollowupError
@@ -204,3 +207,39 @@ def test_only_the_office_publishes_and_answers(plan: Plan) -> None:
     )
     assert response.status_code == 403
     assert not AnnualObjection.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_graded_are_told_of_the_publication_and_the_filer_of_the_answer(
+    plan: Plan, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    close = _close(plan)
+    graded = Cadre.objects.create(code="C01", name="乙", personnel_type="公务员")
+    ungraded = Cadre.objects.create(code="C77", name="丙", personnel_type="公务员")
+    mine = User.objects.create_user(username="c01-pub", password="x", cadre=graded)
+    other = User.objects.create_user(username="c77-pub", password="x", cadre=ungraded)
+    with django_capture_on_commit_callbacks(execute=True):
+        published = annual_publish(close=close, published_on=MONDAY, user=None)
+    told = Notification.objects.get(user=mine)
+    # the window of the demo plan's 5 working days from Monday 12 January ends on the 19th
+    assert f"{YEAR} 年度考核结果已公示" in told.text
+    assert f"{YEAR + 1}-01-19" in told.text
+    assert told.url == f"/followup/publication/?year={YEAR}"
+    assert not Notification.objects.filter(user=other).exists()  # no result, no notice
+
+    objection = annual_objection_file(
+        publication=published,
+        subject_type=s.SUBJECT_CADRE,
+        subject_code="C01",
+        text="我的等次应为优秀",
+        filed_on=MONDAY,
+        user=mine,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        annual_objection_answer(
+            objection=objection, outcome="rejected", answer="维持", answered_on=MONDAY, user=None
+        )
+    assert Notification.objects.filter(user=mine).count() == 2
+    assert Notification.objects.filter(
+        user=mine, text__contains="C01 年度等次提出的异议已答复"
+    ).exists()

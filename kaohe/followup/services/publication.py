@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import User
 from kaohe.cycle.deadlines import add_working_days
+from kaohe.cycle.services.notifications import notification_send
+from kaohe.engine import schema as s
 from kaohe.engine.plan import Procedure
 from kaohe.followup.models import AnnualClose, AnnualObjection, AnnualPublication
 from kaohe.followup.services import FollowupError
@@ -50,7 +53,26 @@ def annual_publish(
     )
     publication.full_clean()
     publication.save()
+    transaction.on_commit(lambda: _tell_the_graded(publication))
     return publication
+
+
+def _tell_the_graded(publication: AnnualPublication) -> int:
+    """Notify every graded cadre with an account that the year's grades are published and
+    until when they may object (once per publication)."""
+    close = publication.close
+    graded = AnnualResult.objects.filter(run_id=close.run_id, subject_type=s.SUBJECT_CADRE)
+    users = User.objects.filter(
+        is_active=True, cadre__code__in=graded.values("subject_code")
+    ).select_related(None)
+    text = _("%(year)d 年度考核结果已公示，如有异议请于 %(end)s 前提出。") % {
+        "year": close.year,
+        "end": publication.objections_until.isoformat(),
+    }
+    url = reverse("followup:publication") + f"?year={close.year}"
+    return notification_send(
+        users=users, key=f"annual-published:{publication.pk}", text=text, url=url
+    )
 
 
 @transaction.atomic
@@ -122,6 +144,15 @@ def annual_objection_answer(
     objection.answered_on, objection.answered_by = answered_on, user
     objection.full_clean()
     objection.save()
+    filer = objection.filed_by
+    if filer is not None and filer.is_active:
+        text = _("您对 %(code)s 年度等次提出的异议已答复。") % {"code": objection.subject_code}
+        url = reverse("followup:publication") + f"?year={objection.publication.close.year}"
+        transaction.on_commit(
+            lambda: notification_send(
+                users=[filer], key=f"annual-objection:{objection.pk}", text=text, url=url
+            )
+        )
     return objection
 
 
