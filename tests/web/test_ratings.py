@@ -8,10 +8,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from pydantic import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pydantic import ValidationError
 
 from kaohe.accounts.models import Role, User
 from kaohe.accounts.services import role_assign
@@ -20,7 +20,7 @@ from kaohe.collection.services import data_load
 from kaohe.cycle.guard import MonthLockedError
 from kaohe.cycle.models import Notification, Period
 from kaohe.engine.plan import AnchorLevel, Political, Procedure
-from kaohe.org.models import Assignment, Unit
+from kaohe.org.models import Assignment, Cadre, Unit
 from kaohe.plans.models import Plan
 from kaohe.ratings.models import Rating
 from kaohe.ratings.periods import period_parse, rating_window
@@ -80,16 +80,19 @@ def org(plan: Plan) -> Org:
 
 
 def _pk(code: str) -> int:
-    from kaohe.org.models import Cadre  # noqa: PLC0415
-
     return int(Cadre.objects.get(code=code).pk)
 
 
-def _mine(code: str, period: str, kind: str) -> list[Evaluation]:
-    return list(
-        Evaluation.objects.filter(subject_code=code, period=period, kind=kind).exclude(
-            rater_code__startswith="R"
-        )
+def _save(org: Org, entries: list[Entry], *, submit: bool, today: dt.date) -> int:
+    """The head's quarterly sheet of Q1."""
+    return ratings_save(
+        user=org.head,
+        unit=org.unit,
+        period=Q1,
+        kind="quarterly",
+        entries=entries,
+        submit=submit,
+        today=today,
     )
 
 
@@ -122,7 +125,7 @@ def test_periods_name_their_kind_and_months() -> None:
     assert (h2.kind, h2.first_month, h2.last_month) == ("half_year", 7, 12)
     assert period_parse(str(YEAR)).kind == "review"
     for bad in ("2026-Q5", "2026-H3", "2026-07", "x"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="is not a period"):
             period_parse(bad)
 
 
@@ -152,18 +155,15 @@ def test_the_plan_validates_the_rating_window_and_the_anchors() -> None:
 def test_a_draft_is_the_raters_alone_and_submitting_writes_the_engines_row(org: Org) -> None:
     x = org.staff[0]
     entry = Entry(subject_code=x, score=82.5, comment="  实绩突出  ")
-    kwargs = {"user": org.head, "unit": org.unit, "period": Q1, "kind": "quarterly"}
-    assert ratings_save(**kwargs, entries=[entry], submit=False, today=IN_Q1_WINDOW) == 1
+    assert _save(org, [entry], submit=False, today=IN_Q1_WINDOW) == 1
     rating = Rating.objects.get(subject_code=x, rater=org.head)
     assert (rating.state, rating.score, rating.comment) == ("draft", 82.5, "实绩突出")
     assert _rows(x, Q1.code, "quarterly", org.head_cadre) == []  # a draft feeds nothing
-    ratings_save(**kwargs, entries=[], submit=True, today=IN_Q1_WINDOW)  # submits the draft
+    _save(org, [], submit=True, today=IN_Q1_WINDOW)  # submits the draft
     (row,) = _rows(x, Q1.code, "quarterly", org.head_cadre)  # rater_code: the head's cadre
     assert (row.score, row.year, row.item, row.rater_group) == (82.5, YEAR, "", "")
     # saving again within the window updates the same row (upsert), still submitted
-    ratings_save(
-        **kwargs, entries=[Entry(subject_code=x, level="良")], submit=False, today=IN_Q1_WINDOW
-    )
+    _save(org, [Entry(subject_code=x, level="良")], submit=False, today=IN_Q1_WINDOW)
     (row,) = _rows(x, Q1.code, "quarterly", org.head_cadre)
     assert row.score == pytest.approx(85.0)  # 良 = 0.85 × 100
     assert Rating.objects.get(subject_code=x, rater=org.head).state == "submitted"
@@ -171,7 +171,7 @@ def test_a_draft_is_the_raters_alone_and_submitting_writes_the_engines_row(org: 
     other_source = Evaluation.objects.create(
         year=YEAR, subject_code=x, period=Q1.code, kind="quarterly", score=70, rater_code="ZZZ"
     )
-    ratings_save(**kwargs, entries=[Entry(subject_code=x)], submit=True, today=IN_Q1_WINDOW)
+    _save(org, [Entry(subject_code=x)], submit=True, today=IN_Q1_WINDOW)
     assert _rows(x, Q1.code, "quarterly", org.head_cadre) == []
     assert not Rating.objects.filter(subject_code=x, rater=org.head).exists()
     assert Evaluation.objects.filter(pk=other_source.pk).exists()
@@ -179,7 +179,6 @@ def test_a_draft_is_the_raters_alone_and_submitting_writes_the_engines_row(org: 
 
 @pytest.mark.django_db
 def test_a_rater_never_rates_themself_nor_outside_their_rows(org: Org) -> None:
-    kwargs = {"user": org.head, "unit": org.unit, "period": Q1, "kind": "quarterly"}
     rows = {r.code for r in sheet_ratees(org.head, org.unit, Q1, "quarterly")}
     assert org.head_cadre not in rows  # 回避
     assert org.principal not in rows  # principals: the office's
@@ -191,12 +190,7 @@ def test_a_rater_never_rates_themself_nor_outside_their_rows(org: Org) -> None:
     ]
     for code, reason in refused:
         with pytest.raises(RatingError, match=reason):
-            ratings_save(
-                **kwargs,
-                entries=[Entry(subject_code=code, score=90)],
-                submit=True,
-                today=IN_Q1_WINDOW,
-            )
+            _save(org, [Entry(subject_code=code, score=90)], submit=True, today=IN_Q1_WINDOW)
     # the office rates the principal (and, in the year's review, the team), not the staff
     office_rows = {r.code for r in sheet_ratees(org.office, org.unit, Q1, "quarterly")}
     assert office_rows == {org.principal}
@@ -207,7 +201,6 @@ def test_a_rater_never_rates_themself_nor_outside_their_rows(org: Org) -> None:
 
 @pytest.mark.django_db
 def test_scores_and_levels_are_checked(org: Org) -> None:
-    kwargs = {"user": org.head, "unit": org.unit, "period": Q1, "kind": "quarterly"}
     x = org.staff[0]
     for entry, reason in (
         (Entry(subject_code=x, score=100.5), "0 到 100"),
@@ -215,33 +208,26 @@ def test_scores_and_levels_are_checked(org: Org) -> None:
         (Entry(subject_code=x, level="极好"), "极好"),
     ):
         with pytest.raises(RatingError, match=reason):
-            ratings_save(**kwargs, entries=[entry], submit=True, today=IN_Q1_WINDOW)
+            _save(org, [entry], submit=True, today=IN_Q1_WINDOW)
     assert Rating.objects.count() == 0
 
 
 @pytest.mark.django_db
 def test_outside_the_window_nothing_is_saved(org: Org) -> None:
-    kwargs = {"user": org.head, "unit": org.unit, "period": Q1, "kind": "quarterly"}
     entry = Entry(subject_code=org.staff[0], score=90)
     # the window is 1–14 April (10 working days after 31 March)
     with pytest.raises(RatingError, match="开始"):
-        ratings_save(**kwargs, entries=[entry], submit=True, today=dt.date(YEAR, 3, 31))
+        _save(org, [entry], submit=True, today=dt.date(YEAR, 3, 31))
     with pytest.raises(RatingError, match="截止"):
-        ratings_save(**kwargs, entries=[entry], submit=True, today=dt.date(YEAR, 4, 15))
-    assert ratings_save(**kwargs, entries=[entry], submit=True, today=dt.date(YEAR, 4, 14)) == 1
+        _save(org, [entry], submit=True, today=dt.date(YEAR, 4, 15))
+    assert _save(org, [entry], submit=True, today=dt.date(YEAR, 4, 14)) == 1
 
 
 @pytest.mark.django_db
 def test_a_locked_month_refuses_the_periods_ratings(org: Org) -> None:
     period_at(3, Period.State.LOCKED)
-    kwargs = {"user": org.head, "unit": org.unit, "period": Q1, "kind": "quarterly"}
     with pytest.raises(MonthLockedError):
-        ratings_save(
-            **kwargs,
-            entries=[Entry(subject_code=org.staff[0], score=90)],
-            submit=True,
-            today=IN_Q1_WINDOW,
-        )
+        _save(org, [Entry(subject_code=org.staff[0], score=90)], submit=True, today=IN_Q1_WINDOW)
     assert Rating.objects.count() == 0
 
 
@@ -288,7 +274,8 @@ def test_outside_the_window_the_sheet_is_read_only_and_a_post_is_refused(
     client = _client(org.head)
     page = client.get(url).content.decode()
     assert "已于 2026-04-14 截止" in page
-    assert 'value="submit"' not in page and "disabled" in page
+    assert 'value="submit"' not in page
+    assert "disabled" in page
     response = client.post(url, {f"score-{org.staff[0]}": "88", "action": "submit"})
     assert response.status_code == 400
     assert "已于 2026-04-14 截止，不能再修改" in response.content.decode()
@@ -354,7 +341,8 @@ def test_the_office_rates_political_quality_on_anchored_levels(
     rows = {e.item: e.score for e in _rows(x, str(YEAR), "political", "user:office")}
     assert rows == {"政治判断力": 85.0, "政治领悟力": 75.0, "政治执行力": 95.0}
     stored = Rating.objects.get(subject_code=x, item="政治判断力")
-    assert stored.level == "较好" and stored.level_text.startswith("政治立场坚定")
+    assert stored.level == "较好"
+    assert stored.level_text.startswith("政治立场坚定")
     with pytest.raises(RatingError, match="不是方案规定的等次"):
         ratings_save(
             user=org.office,
@@ -398,7 +386,9 @@ def test_my_ratings_show_the_submitted_ones_with_the_raters_role_not_name(org: O
         today=IN_YEAR_WINDOW,
     )
     page = _client(org.cadre).get(reverse("ratings:mine")).content.decode()
-    assert "踏实肯干" in page and "100.00" in page and "单位负责人" in page
+    assert "踏实肯干" in page
+    assert "100.00" in page
+    assert "单位负责人" in page
     assert "执行上级决策部署不够及时有力" in page  # the chosen level's description
     assert "草稿评语" not in page  # drafts are the rater's alone
     head_name = org.head.cadre.name if org.head.cadre else "head"
@@ -422,7 +412,8 @@ def test_the_office_sees_who_has_not_rated_and_reminds_them(
     response = client.post(reverse("ratings:remind"), {"period": Q1.code})
     assert response.status_code == 302
     note = Notification.objects.get(user=org.head)
-    assert "2026-04-14" in note.text and note.url.endswith(f"/ratings/{Q1.code}/{org.unit.code}/")
+    assert "2026-04-14" in note.text
+    assert note.url.endswith(f"/ratings/{Q1.code}/{org.unit.code}/")
     assert not Notification.objects.filter(user=org.cadre).exists()
     # once a day: reminding again today makes nothing new
     assert reminders_send(period=Q1, today=IN_Q1_WINDOW) == 0
