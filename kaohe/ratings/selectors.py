@@ -81,7 +81,7 @@ def user_cadre_code(user: AnyUser) -> str | None:
 def user_name(user: User) -> str:
     if user.cadre_id is not None and user.cadre is not None:
         return user.cadre.name
-    return user.get_full_name() or user.username
+    return user.display_name or user.get_full_name() or user.username
 
 
 def rater_roles(user: AnyUser, unit_code: str) -> frozenset[str]:

@@ -480,3 +480,15 @@ def test_political_levels_85_75_95_give_a_rating_of_85(org: Org) -> None:
     # evidence then moves it by the adjustment, clamped to 0–100 (rules.md §7)
     assert row.adjustment is not None
     assert row.score == pytest.approx(min(100.0, max(0.0, 85.0 + row.adjustment)))
+
+
+@pytest.mark.django_db
+def test_the_demo_reset_removes_the_ratings_with_the_data(org: Org) -> None:
+    from kaohe.core.demo import demo_reset  # noqa: PLC0415 - the demo's command module
+
+    _save(org, [Entry(subject_code=org.staff[0], score=90)], submit=True, today=IN_Q1_WINDOW)
+    assert Rating.objects.count() == 1
+    demo_reset()
+    assert Rating.objects.count() == 0
+    assert Rating.history.count() == 0
+    assert Evaluation.objects.count() == 0
