@@ -30,6 +30,7 @@ urlpatterns = [
     path("reports/", include("kaohe.reports.urls")),
     path("analytics/", include("kaohe.analytics.urls")),
     path("evaluations/", include("kaohe.evaluations.urls")),
+    path("ratings/", include("kaohe.ratings.urls")),
     *evaluation_public_urls,
     path("cycle/", include("kaohe.cycle.urls")),
     path("audit/", include("kaohe.audit.urls")),

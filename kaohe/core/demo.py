@@ -32,6 +32,7 @@ from kaohe.engine.demo import generate
 from kaohe.org.models import Assignment, Cadre, Post, Section, Unit
 from kaohe.plans.models import Plan
 from kaohe.plans.services import plan_save
+from kaohe.ratings.models import Rating
 from kaohe.results.models import Run
 from kaohe.results.services import run_create, run_execute
 
@@ -108,6 +109,8 @@ def demo_reset() -> None:
     locked: a locked month's published run and data stay as they were."""
     any_lock_check(what="the demo reset")
     Run.objects.all().delete()
+    Rating.objects.all().delete()  # the leaders' ratings go with the data they fed
+    Rating.history.all().delete()
     data_reset()
     Plan.objects.all().delete()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -374,6 +375,48 @@ class PoliticalEvidence(_Model):
     restricted_sources: tuple[str, ...] = ("life", "social")
 
 
+class AnchorLevel(_Model):
+    """One behaviour-anchored level of a political item (rules.md §11.1): a short name, the
+    score it gives (0–100) and the behaviour that earns it."""
+
+    name: str = Field(min_length=1)
+    score: float = Field(ge=0, le=100)
+    text: str = Field(min_length=1)
+
+
+def _anchors(*texts: str) -> tuple[AnchorLevel, ...]:
+    names_scores = (("好", 95.0), ("较好", 85.0), ("一般", 75.0), ("较差", 65.0), ("差", 50.0))
+    return tuple(
+        AnchorLevel(name=name, score=score, text=text)
+        for (name, score), text in zip(names_scores, texts, strict=True)
+    )
+
+
+DEFAULT_ANCHORS: dict[str, tuple[AnchorLevel, ...]] = {
+    "政治判断力": _anchors(
+        "在大是大非面前立场坚定、旗帜鲜明，能从政治上看问题，准确识别并主动抵制错误思潮和风险隐患",
+        "政治立场坚定，遇到复杂情况能从政治上分析判断，及时请示报告，未出现判断失误",
+        "政治立场基本坚定，对一般问题能作出正确判断，对复杂情况的政治敏锐性有待提高",
+        "对政治问题不够敏感，有时就事论事，对苗头性、倾向性问题察觉不及时",
+        "政治意识淡薄，在原则问题上态度模糊，对错误言行不辨别、不抵制",
+    ),
+    "政治领悟力": _anchors(
+        "深入学习领会党的创新理论和上级决策部署，能结合本职准确把握精神实质并创造性转化为工作思路",
+        "认真学习上级精神，理解准确，能结合本职提出落实措施",
+        "能按要求参加学习，对上级精神理解基本到位，结合实际不够紧密",
+        "学习不够主动，对上级精神理解停留在表面，落实措施针对性不强",
+        "学习敷衍应付，对上级精神领会偏差，工作方向与要求不符",
+    ),
+    "政治执行力": _anchors(
+        "对党中央和上级决策部署坚决执行、不折不扣，攻坚克难、按时高质量完成，成效突出",
+        "执行上级决策部署及时有力，主动担当，任务按期完成、质量较好",
+        "能执行上级决策部署，任务基本按期完成，主动性、创造性一般",
+        "执行上级决策部署不够及时有力，存在拖延、打折扣现象",
+        "对上级决策部署选择性执行、搞变通，或因不作为造成不良影响",
+    ),
+}
+
+
 class Political(_Model):
     items: tuple[RatedItem, ...] = (
         RatedItem(name="政治判断力", tags=("意识形态",)),
@@ -381,6 +424,31 @@ class Political(_Model):
         RatedItem(name="政治执行力", tags=("执政能力",)),
     )
     evidence: PoliticalEvidence = PoliticalEvidence()
+    # behaviour-anchored levels per item (docs/plan.md; the web application's rating form);
+    # an item without anchors is rated with a plain 0–100 score
+    anchors: dict[str, tuple[AnchorLevel, ...]] = Field(
+        default_factory=lambda: dict(DEFAULT_ANCHORS)
+    )
+
+    @model_validator(mode="after")
+    def _anchors_fit(self) -> Political:
+        items = {item.name for item in self.items}
+        for item, levels in self.anchors.items():
+            if item not in items:
+                raise ValueError(f"anchors name {item!r}, which is not a political item")
+            if not 2 <= len(levels) <= 7:
+                raise ValueError(f"anchors of {item} need 2–7 levels, not {len(levels)}")
+            names = [level.name for level in levels]
+            if len(set(names)) != len(names):
+                raise ValueError(f"anchors of {item} repeat a level name")
+            scores = [level.score for level in levels]
+            if any(a <= b for a, b in pairwise(scores)):
+                raise ValueError(f"anchors of {item} must go from the highest score down")
+        return self
+
+    def anchors_of(self, item: str) -> tuple[AnchorLevel, ...]:
+        """The item's anchored levels (empty: rated with a plain score)."""
+        return self.anchors.get(item, ())
 
 
 # ---- grades, ranking, use of results (§8–§11) -------------------------------------------------
@@ -463,7 +531,9 @@ class Procedure(_Model):
     window (at least 5). ``submit_day``, ``review_day``, ``publish_day``: the day of the month
     after the assessed month by which units submit, the office reviews and publishes.
     ``review_days``, ``appeal_days``: 复核 within 30 days of notification, 申诉 within 15 days
-    of the review's answer (shown with the published results).
+    of the review's answer (shown with the published results). ``rating_days``: the leaders'
+    ratings of a quarter, a half-year or the year (and the political ratings) are entered from
+    the day after the period ends until ``rating_days`` working days after it (docs/ratings.md).
     """
 
     publicity_days: int = Field(default=5, ge=5, le=30)
@@ -472,6 +542,7 @@ class Procedure(_Model):
     publish_day: int = Field(default=15, ge=1, le=28)
     review_days: int = Field(default=30, ge=1)
     appeal_days: int = Field(default=15, ge=1)
+    rating_days: int = Field(default=10, ge=1, le=30)
 
     @model_validator(mode="after")
     def _order(self) -> Procedure:

@@ -176,6 +176,15 @@ MATRIX: Final = (
     Row("evaluations:round_tokens", "POST", "round", OFFICE),  # the printable token cards
     Row("evaluations:survey_new", "POST", "", OFFICE, (302,)),
     Row("evaluations:survey", "GET", "survey", OFFICE),
+    # --- leaders' and political ratings (/ratings/, docs/ratings.md): raters rate on a unit's
+    # sheet (the office every unit, a unit head their own), the office manages; all see their own
+    Row("ratings:index", "GET", "", "admin office unit_head"),
+    Row("ratings:sheet", "GET", "unit", "admin office unit_head:own"),  # YEAR-Q1's sheet
+    Row("ratings:political_unit", "GET", "unit", OFFICE),
+    Row("ratings:political", "GET", "cadre", OFFICE),  # the cadre in their unit
+    Row("ratings:completion", "GET", "", OFFICE),
+    Row("ratings:remind", "POST", "", OFFICE, (302,)),  # no period posted: back with a message
+    Row("ratings:mine", "GET", "", ANY_ROLE),  # one's own submitted ratings
     # --- the public pages: a ballot token or a survey link is the credential
     Row("vote", "GET", "", EVERYONE),
     Row("survey", "GET", "code", EVERYONE),
