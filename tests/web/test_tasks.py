@@ -292,14 +292,17 @@ def test_who_rates_whom(org: Org) -> None:
     p, u = org.posts, org.users
     can = permissions.can_rate
     # staff in a section: their section's chief (and the office), not the unit head
-    assert can(u["chief"], p["P4"], "C4") and can(u["office"], p["P4"], "C4")
+    assert can(u["chief"], p["P4"], "C4")
+    assert can(u["office"], p["P4"], "C4")
     assert not can(u["head"], p["P4"], "C4")
     assert not can(u["chief"], p["P5"], "C5")  # another section's staff
     # leaders: the principal (the unit head), not a section chief, not another unit's head
     assert can(u["head"], p["P2"], "C2")
-    assert not can(u["chief"], p["P2"], "C2") and not can(u["other_head"], p["P2"], "C2")
+    assert not can(u["chief"], p["P2"], "C2")
+    assert not can(u["other_head"], p["P2"], "C2")
     # principals: the district (the office) only
-    assert can(u["office"], p["P1"], "C1") and not can(u["head"], p["P1"], "C1")
+    assert can(u["office"], p["P1"], "C1")
+    assert not can(u["head"], p["P1"], "C1")
     # nobody rates themselves: the chief is staff of their own section
     assert not can(u["chief"], p["P3"], "C3")
     assert not can(u["staff"], p["P4"], "C4")
@@ -389,10 +392,11 @@ def test_the_head_decomposes_on_the_unit_page(org: Org) -> None:
     task = Task.objects.get()
     assert (task.code, task.points_per_occurrence) == ("S1-T01", 0.5)
     bad = body | {"method": "rating"}
-    page = head.post(url, bad, follow=True)
-    assert "每次扣分：每次扣分只用于扣分法。" in _text(page)
+    refused = head.post(url, bad, follow=True)
+    assert "每次扣分：每次扣分只用于扣分法。" in _text(refused)
     page = _text(head.get(reverse("tasks:unit", kwargs={"code": "U1"}), {"year": YEAR}))
-    assert "招商引资" in page and "S1-T01" in page
+    assert "招商引资" in page
+    assert "S1-T01" in page
     # a section chief opens the page but does not decompose; another unit's head does neither
     assert org.client("chief").post(url, body).status_code == 403
     assert (
@@ -419,7 +423,8 @@ def test_the_results_form_writes_the_months_results(org: Org) -> None:
     chief = org.client("chief")
     url = reverse("tasks:results", kwargs={"code": "U1"})
     page = _text(chief.get(url, {"year": YEAR, "month": 3}))
-    assert "重点项目" in page and "规划科" not in page  # only the chief's section
+    assert "重点项目" in page
+    assert "规划科" not in page
     body = {"year": YEAR, "month": 3, "section": "S1", f"t{task.pk}-actual": "7",
             f"t{task.pk}-target": "10"}  # fmt: skip
     assert chief.post(url, body).status_code == 302
@@ -438,13 +443,15 @@ def test_the_cadre_reports_on_a_phone_the_rater_rates_the_cadre_reads(org: Org) 
     url = reverse("tasks:report")
     page = _text(staff.get(url, {"year": YEAR, "month": 3}))
     assert 'name="viewport"' in page or "viewport" in page
-    assert "信息报送" in page and 'type="radio"' in page
+    assert "信息报送" in page
+    assert 'type="radio"' in page
     body = {"year": YEAR, "month": 3, f"s{task.pk}": "done", f"n{task.pk}": "已报送",
             "files": SimpleUploadedFile("证明.pdf", PDF)}  # fmt: skip
     assert staff.post(url, body).status_code == 302
     report = Report.objects.get()
     ratings = _text(org.client("chief").get(reverse("tasks:ratings"), {"year": YEAR, "month": 3}))
-    assert "干部4" in ratings and "已报送" in ratings
+    assert "干部4" in ratings
+    assert "已报送" in ratings
     assert "干部4" not in _text(
         org.client("head").get(reverse("tasks:ratings"), {"year": YEAR, "month": 3})
     )
@@ -456,7 +463,8 @@ def test_the_cadre_reports_on_a_phone_the_rater_rates_the_cadre_reads(org: Org) 
     assert staff.post(rate, {"level": "优"}).status_code == 403  # not oneself
     assert org.client("chief").post(rate, {"level": "中", "comment": "需加强"}).status_code == 302
     page = _text(staff.get(url, {"year": YEAR, "month": 3}))
-    assert "中" in page and "需加强" in page
+    assert "中" in page
+    assert "需加强" in page
     assert MonthlyRecord.objects.get().level == "中"
 
 
@@ -477,5 +485,6 @@ def test_the_check_lists_units_with_gaps_first_and_heads_see_their_own(org: Org)
     csv = office.get(reverse("tasks:check_csv"), {"year": YEAR, "month": 3}).content.decode()
     assert csv.splitlines()[1:] == ["U2,财政局,1,1,1,1", "U1,发展改革局,5,0,2,1"]
     page = _text(org.client("head").get(reverse("tasks:check"), {"year": YEAR, "month": 3}))
-    assert "check-U1" in page and "check-U2" not in page
+    assert "check-U1" in page
+    assert "check-U2" not in page
     assert org.client("staff").get(reverse("tasks:check")).status_code == 403

@@ -103,4 +103,6 @@ def test_entered_tasks_and_a_rated_month_give_the_hand_computed_scores() -> None
     cadre_row = CadreMonthly.objects.get(run=run, cadre_code=cadre.code, month=1)
     # 月对账 = 60 × value of 良 = 60 × 0.85 = 51
     assert cadre_row.monthly == pytest.approx(51.0)
+    assert cadre_row.attendance is not None
+    assert cadre_row.weekly is not None
     assert cadre_row.own == pytest.approx(cadre_row.attendance + cadre_row.weekly + 51.0)
