@@ -185,7 +185,7 @@ def task_save(*, unit: Unit, year: int, data: TaskInput, task: Task | None = Non
     if task is None:
         task = Task(year=year, code=_next_code(year, data.section), **values)
     else:
-        task = Task.objects.select_for_update().get(pk=task.pk)
+        task = Task.objects.select_for_update().select_related("section").get(pk=task.pk)
         if task.section.unit_id != unit.pk:
             raise TasksError(_("该任务不属于本单位。"))
         changes_scoring = any(getattr(task, f) != values[f] for f in _SCORING) or (
@@ -499,7 +499,7 @@ def report_rate(
     """The rater rates the month on the plan's levels → MonthlyRecord.level and rater_code of
     that cadre-month (only those fields; the record is created when missing)."""
     report = (
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))
         .select_related("post__unit", "post__section")
         .get(pk=report.pk)
     )
