@@ -5,6 +5,9 @@ what lives here is what the engine does not read directly: each task's monthly m
 count and ticks become the month's ``milestones_due``/``milestones_done``), the post tasks
 (私人定制岗位任务) and the reports on them, whose rating becomes the month's
 ``MonthlyRecord.level``.
+
+They go with the organisation rows they hang on (CASCADE): the demo's reset deletes every post and
+cadre, and what was rated is already in the MonthlyRecord rows.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ class PostTask(TimeStamped):
     year = year_field()
     month = month_field()
     post = models.ForeignKey(
-        Post, verbose_name=_("岗位"), on_delete=models.PROTECT, related_name="monthly_tasks"
+        Post, verbose_name=_("岗位"), on_delete=models.CASCADE, related_name="monthly_tasks"
     )
     name = models.CharField(_("任务名称"), max_length=NAME_LENGTH)
     standard = models.TextField(_("评分标准"), blank=True, default="")
@@ -97,9 +100,11 @@ class Report(TimeStamped):
     year = year_field()
     month = month_field()
     cadre = models.ForeignKey(
-        Cadre, verbose_name=_("干部"), on_delete=models.PROTECT, related_name="task_reports"
+        Cadre, verbose_name=_("干部"), on_delete=models.CASCADE, related_name="task_reports"
     )
-    post = models.ForeignKey(Post, verbose_name=_("岗位"), on_delete=models.PROTECT)
+    post = models.ForeignKey(
+        Post, verbose_name=_("岗位"), on_delete=models.CASCADE, related_name="+"
+    )
     state = models.CharField(_("状态"), max_length=16, choices=State.choices)
     submitted_at = models.DateTimeField(_("提交时间"))
     level = models.CharField(_("等次"), max_length=64, blank=True, default="")

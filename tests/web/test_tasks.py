@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from pytest_django import Settings as SettingsWrapper
@@ -488,3 +489,18 @@ def test_the_check_lists_units_with_gaps_first_and_heads_see_their_own(org: Org)
     assert "check-U1" in page
     assert "check-U2" not in page
     assert org.client("staff").get(reverse("tasks:check")).status_code == 403
+
+
+# --- the demo
+
+
+@pytest.mark.django_db
+def test_the_demo_decomposes_the_head_unit_and_resets_with_it(settings: SettingsWrapper) -> None:
+    settings.VAR_DIR = Path(settings.MEDIA_ROOT) / "var"
+    call_command("kaohe_demo", units=4, cadres=30, year=YEAR, seed=3)
+    assert PostTask.objects.exists()
+    report = Report.objects.get()
+    assert report.state == Report.State.SUBMITTED
+    assert report.cadre == User.objects.get(username="cadre").cadre
+    call_command("kaohe_demo", units=4, cadres=30, year=YEAR, seed=3, reset=True)
+    assert Report.objects.count() == 1  # the old one went with its cadre and post
