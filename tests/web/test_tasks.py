@@ -56,6 +56,13 @@ class Org:
 
 @pytest.fixture
 def org(plan: Plan) -> Org:
+    return make_org(plan)
+
+
+def make_org(plan: Plan) -> Org:
+    """The unit U1 (sections S1, S2; posts P1–P5 held by C1–C5) and U2 (section S9), with the
+    accounts office, head (C1), chief (of S1, C3), staff (C4), leader (C2), other_head (U2);
+    every password ``x``."""
     category = next(iter(plan.parsed().categories))
     unit = Unit.objects.create(code="U1", name="发展改革局", category=category)
     other = Unit.objects.create(code="U2", name="财政局", category=category)
@@ -446,6 +453,7 @@ def test_the_cadre_reports_on_a_phone_the_rater_rates_the_cadre_reads(org: Org) 
     assert 'name="viewport"' in page or "viewport" in page
     assert "信息报送" in page
     assert 'type="radio"' in page
+    assert 'href="/tasks/ratings/' not in page  # a cadre rates nobody: no link to rating
     body = {"year": YEAR, "month": 3, f"s{task.pk}": "done", f"n{task.pk}": "已报送",
             "files": SimpleUploadedFile("证明.pdf", PDF)}  # fmt: skip
     assert staff.post(url, body).status_code == 302
