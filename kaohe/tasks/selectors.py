@@ -148,8 +148,10 @@ def decomposition_check(year: int, month: int, units: frozenset[str] | None) -> 
     return sorted(rows, key=lambda r: (-r.gaps, r.unit.code))
 
 
-def reports_to_rate(user: AnyUser, year: int, month: int) -> list[Report]:
-    """The month's submitted and rated reports of the people ``user`` rates (rules.md §6)."""
+def reports_to_rate(user: AnyUser, year: int, month: int, unit: str = "") -> list[Report]:
+    """The month's submitted and rated reports of the people ``user`` rates (rules.md §6). The
+    office rates principals: without ``unit`` it is shown theirs, with ``unit`` that unit's
+    people (the district's fallback rater)."""
     scope = scope_for(user)
     query = (
         Report.objects.filter(year=year, month=month)
@@ -157,7 +159,13 @@ def reports_to_rate(user: AnyUser, year: int, month: int) -> list[Report]:
         .prefetch_related("lines", "files")
         .order_by("post__unit__code", "post__code")
     )
-    if not scope.full:
+    if scope.full:
+        query = (
+            query.filter(post__unit__code=unit)
+            if unit
+            else query.filter(post__role=Post.Role.PRINCIPAL)
+        )
+    else:
         staff = Q(post__role=Post.Role.STAFF)
         where = Q(staff, post__section__code__in=scope.sections)
         where |= Q(post__unit__code__in=scope.units) & (

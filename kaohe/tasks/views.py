@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaohe.accounts.models import User
+from kaohe.accounts.scope import scope_for
 from kaohe.collection.models import Task
 from kaohe.core.periods import month_label
 from kaohe.cycle.guard import MonthLockedError, locked_months
@@ -136,8 +137,6 @@ def _unit_for(request: HttpRequest, code: str, *, decompose: bool = False) -> Un
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """Where the user goes: their units' decomposition, the check, their report, ratings."""
-    from kaohe.accounts.scope import scope_for  # noqa: PLC0415
-
     scope = scope_for(request.user)
     year, month = _year_month(request)
     if scope.full:
@@ -555,6 +554,7 @@ def ratings(request: HttpRequest) -> HttpResponse:
     if not permissions.rates_anyone(request.user):
         raise PermissionDenied
     year, month = _year_month(request)
+    unit = request.GET.get("unit", "").strip()
     levels = services.rating_levels(year)
     return render(
         request,
@@ -563,8 +563,11 @@ def ratings(request: HttpRequest) -> HttpResponse:
             "year": year,
             "month": month,
             "months": range(1, 13),
-            "reports": selectors.reports_to_rate(request.user, year, month),
+            "reports": selectors.reports_to_rate(request.user, year, month, unit),
             "levels": levels,
+            "unit": unit,
+            "keep": [("unit", unit)] if unit else [],
+            "units": Unit.objects.order_by("code") if permissions.is_office(request.user) else (),
             "locked": month in locked_months(year),
         },
     )
@@ -594,4 +597,5 @@ def rate(request: HttpRequest, report_id: int) -> HttpResponse:
     else:
         _form_errors(request, form)
     url = reverse("tasks:ratings")
-    return redirect(f"{url}?year={found.year}&month={found.month}#report-{found.pk}")
+    unit = "" if found.post.role == Post.Role.PRINCIPAL else found.post.unit.code
+    return redirect(f"{url}?year={found.year}&month={found.month}&unit={unit}#report-{found.pk}")

@@ -475,6 +475,12 @@ def test_the_cadre_reports_on_a_phone_the_rater_rates_the_cadre_reads(org: Org) 
     assert "中" in page
     assert "需加强" in page
     assert MonthlyRecord.objects.get().level == "中"
+    # the office: principals by default, a unit's people when it asks for the unit
+    office = org.client("office")
+    shown = _text(office.get(reverse("tasks:ratings"), {"year": YEAR, "month": 3}))
+    assert "干部4" not in shown
+    shown = _text(office.get(reverse("tasks:ratings"), {"year": YEAR, "month": 3, "unit": "U1"}))
+    assert "干部4" in shown
 
 
 def test_the_check_lists_units_with_gaps_first_and_heads_see_their_own(org: Org) -> None:
