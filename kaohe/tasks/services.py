@@ -285,6 +285,8 @@ def post_tasks_copy(*, posts: Iterable[Post], year: int, from_month: int, to_mon
     there under the same name is not copied twice. Returns how many were copied."""
     if from_month == to_month:
         raise TasksError(_("源月份与目标月份相同。"))
+    if not 1 <= from_month <= 12:
+        raise TasksError(_("一月没有上月的岗位任务可复制。"))
     _lock(year, to_month, _("复制岗位任务"))
     post_ids = [p.pk for p in posts]
     there = set(

@@ -402,7 +402,13 @@ def test_the_head_decomposes_on_the_unit_page(org: Org) -> None:
     bad = body | {"method": "rating"}
     refused = head.post(url, bad, follow=True)
     assert "每次扣分：每次扣分只用于扣分法。" in _text(refused)
-    page = _text(head.get(reverse("tasks:unit", kwargs={"code": "U1"}), {"year": YEAR}))
+    services.milestone_add(task=task, month=3, description="签约两个项目")
+    services.post_task_add(post=org.posts["P5"], year=YEAR, months=[3], name="编制规划")
+    unit_url = reverse("tasks:unit", kwargs={"code": "U1"})
+    page = _text(head.get(unit_url, {"year": YEAR, "month": 3}))
+    assert '<span class="badge">2026-03</span> 签约两个项目' in page
+    assert "编制规划" in page
+    assert page.count("本月无岗位任务") == 4  # P1–P4 held, no post task in March
     assert "招商引资" in page
     assert "S1-T01" in page
     # a section chief opens the page but does not decompose; another unit's head does neither
