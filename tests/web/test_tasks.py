@@ -485,7 +485,8 @@ def test_the_cadre_reports_on_a_phone_the_rater_rates_the_cadre_reads(org: Org) 
     office = org.client("office")
     shown = _text(office.get(reverse("tasks:ratings"), {"year": YEAR, "month": 3}))
     assert "干部4" not in shown
-    shown = _text(office.get(reverse("tasks:ratings"), {"year": YEAR, "month": 3, "unit": "U1"}))
+    of_unit: dict[str, str | int] = {"year": YEAR, "month": 3, "unit": "U1"}
+    shown = _text(office.get(reverse("tasks:ratings"), of_unit))
     assert "干部4" in shown
 
 
