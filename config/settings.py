@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kaohe.audit",
     "kaohe.cycle",
     "kaohe.ratings",
+    "kaohe.tasks",
 ]
 
 MIDDLEWARE = [

@@ -34,5 +34,6 @@ urlpatterns = [
     *evaluation_public_urls,
     path("cycle/", include("kaohe.cycle.urls")),
     path("audit/", include("kaohe.audit.urls")),
+    path("tasks/", include("kaohe.tasks.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -100,7 +100,19 @@ def demo_create(
     run = run_execute(run_id=run_create(year=year).pk)
     step("creating the demo accounts")
     accounts = demo_accounts()
+    _demo_tasks(year, run.months or 0)
     return Demo(counts, run, accounts)
+
+
+def _demo_tasks(year: int, month: int) -> None:
+    """Post tasks of the demo unit head's unit (docs/tasks.md), one submitted reconciliation."""
+    from kaohe.tasks.demo import demo_tasks  # noqa: PLC0415 - the tasks app builds on core
+
+    head = User.objects.filter(username="unithead").select_related("cadre").first()
+    unit = _current_unit(head.cadre if head else None)
+    account = User.objects.filter(username="cadre").select_related("cadre").first()
+    if unit is not None and month >= 1:
+        demo_tasks(unit=unit, year=year, month=month, cadre=account.cadre if account else None)
 
 
 @transaction.atomic

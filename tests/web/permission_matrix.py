@@ -34,7 +34,18 @@ ROLES: Final = (
 # of a cadre (an action, a record's attachment, a training enrolment): own = the cadre
 # account's (in the section chief's section of U001), other = a cadre of U002; an objection of
 # the cycle: own = on U001 (filed by the cadre account), other = on U002
-OWN_OTHER: Final = ("unit", "cadre", "action", "record", "enrolment", "objection")
+# a reconciliation (月对账) and its evidence file (kaohe/tasks): own = the cadre account's,
+# other = the other unit's cadre's
+OWN_OTHER: Final = (
+    "unit",
+    "cadre",
+    "action",
+    "record",
+    "enrolment",
+    "objection",
+    "reconciliation",
+    "reconfile",
+)
 
 EVERYONE: Final = " ".join(ROLES)
 LOGGED_IN: Final = " ".join(r for r in ROLES if r != "anonymous")
@@ -188,6 +199,35 @@ MATRIX: Final = (
     # --- the public pages: a ballot token or a survey link is the credential
     Row("vote", "GET", "", EVERYONE),
     Row("survey", "GET", "code", EVERYONE),
+    # --- tasks and the monthly reconciliation (/tasks/, kaohe/tasks): a POST with no form
+    # passes the gate and is answered with a message (302); a denied one is 403 first
+    Row("tasks:index", "GET", "", PEOPLE),
+    Row("tasks:unit", "GET", "unit", "admin office unit_head:own section_chief:own"),
+    Row("tasks:task_save", "POST", "unit", UNIT_PEOPLE, (302,)),
+    Row("tasks:task_delete", "POST", "unit", UNIT_PEOPLE, (302,)),
+    Row("tasks:milestone_save", "POST", "unit", UNIT_PEOPLE, (302,)),
+    Row(
+        "tasks:post_task_save",
+        "POST",
+        "unit",
+        "admin office unit_head:own section_chief:own",
+        (302,),
+    ),
+    Row(
+        "tasks:post_tasks_copy",
+        "POST",
+        "unit",
+        "admin office unit_head:own section_chief:own",
+        (302,),
+    ),
+    Row("tasks:results", "GET", "unit", "admin office unit_head:own section_chief:own"),
+    Row("tasks:check", "GET", "", "admin office unit_head"),  # a head: their unit's row
+    Row("tasks:check_csv", "GET", "", "admin office unit_head"),
+    Row("tasks:report", "GET", "", "cadre"),  # one's own report: an account of a cadre
+    Row("tasks:report_file", "GET", "reconfile", CADRE_DETAIL),
+    Row("tasks:ratings", "GET", "", "admin office unit_head section_chief"),  # whom they rate
+    # the own cadre is staff of the chief's section: the chief rates; the head does not
+    Row("tasks:rate", "POST", "reconciliation", "admin office section_chief:own", (302,)),
     # --- the admin site: one rule for every admin URL (staff only; the office is staff)
     Row("admin:*", "GET", "", OFFICE),
 )

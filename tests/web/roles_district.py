@@ -48,6 +48,7 @@ from kaohe.reports.models import ExportJob
 from kaohe.results.models import Run
 from kaohe.results.services import run_compute
 from tests.web.conftest import YEAR, demo_frames, upload
+from tests.web.tasks_fixtures import tasks_objects
 
 DEPARTMENT = "组织部"  # the indicator owner's: owns the plan's political and party indicators
 
@@ -192,6 +193,7 @@ def _make(tmp: Path) -> District:
         (other.cadre.code, other_unit.code),
         users["office"],
     )
+    objects |= tasks_objects(YEAR, mine.cadre.code, other.cadre.code)
     return District(
         run=run,
         batch=batch,
