@@ -142,7 +142,7 @@ def team_cadres(user: AnyUser, section: Section) -> list[Cadre]:
     me = scope_for(user).cadre
     query = (
         cadres_for(user)
-        .filter(assignment__post__section=section, assignment__end__isnull=True)
+        .filter(assignments__post__section=section, assignments__end__isnull=True)
         .distinct()
         .order_by("code")
     )

@@ -33,8 +33,9 @@ ROLES: Final = (
 # targets requested on an own and another object: a unit, a cadre, the follow-up records
 # of a cadre (an action, a record's attachment, a training enrolment): own = the cadre
 # account's (in the section chief's section of U001), other = a cadre of U002; an objection of
-# the cycle: own = on U001 (filed by the cadre account), other = on U002
-OWN_OTHER: Final = ("unit", "cadre", "action", "record", "enrolment", "objection")
+# the cycle: own = on U001 (filed by the cadre account), other = on U002; a weekly goal of the
+# diary: own = the cadre account's, other = a cadre of U002's
+OWN_OTHER: Final = ("unit", "cadre", "action", "record", "enrolment", "objection", "goal")
 
 EVERYONE: Final = " ".join(ROLES)
 LOGGED_IN: Final = " ".join(r for r in ROLES if r != "anonymous")
@@ -45,6 +46,7 @@ IMPORTERS: Final = "admin office statistics owner inspector"
 UNIT_CARD: Final = "admin office inspector unit_head:own section_chief:own cadre:own"
 CADRE_DETAIL: Final = "admin office unit_head:own section_chief:own cadre:own"
 UNIT_PEOPLE: Final = "admin office unit_head:own"  # every cadre of the unit: its head
+DIARY_RECORD: Final = "admin office unit_head:own section_chief:own"  # their people, not self
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +181,20 @@ MATRIX: Final = (
     # --- the public pages: a ballot token or a survey link is the credential
     Row("vote", "GET", "", EVERYONE),
     Row("survey", "GET", "code", EVERYONE),
+    # --- the diary (/diary/): one's own attendance and goals (an account linked to a cadre);
+    # the team view of a section chief, a unit head (its clerk) and the office, whose entries
+    # for a cadre (posted empty here: 400) reach their own people only
+    Row("diary:today", "GET", "", "cadre"),
+    Row("diary:sign_in", "POST", "", "cadre", (302,)),  # signed in, or the reason why not
+    Row("diary:leave", "POST", "", "cadre", (302,)),  # an empty form: back with a message
+    Row("diary:goals_add", "POST", "", "cadre", (302,)),
+    Row("diary:goal_check", "POST", "goal", "cadre:own", (302,)),
+    Row("diary:goals_copy", "POST", "", "cadre", (302,)),
+    Row("diary:team", "GET", "", "admin office unit_head section_chief"),  # cut to the scope
+    Row("diary:day_set", "POST", "cadre", DIARY_RECORD, (400,)),
+    Row("diary:week_review", "POST", "cadre", DIARY_RECORD, (400,)),
+    Row("diary:import", "GET", "", "admin office unit_head"),  # a head's rows: their unit's
+    Row("diary:calendar", "GET", "", OFFICE),
     # --- the admin site: one rule for every admin URL (staff only; the office is staff)
     Row("admin:*", "GET", "", OFFICE),
 )
