@@ -156,7 +156,8 @@ class TeamRow:
     lates: int = 0
     absences: int = 0
     leave: int = 0
-    weeks: list[tuple[dt.date, Week | None]] = field(default_factory=list)
+    weeks: list[Week] = field(default_factory=list)  # the month's weeks with goals
+    without_goals: list[dt.date] = field(default_factory=list)  # begun weeks without goals
 
 
 @dataclass
@@ -166,8 +167,9 @@ class TeamGrid:
     mondays: list[dt.date]
 
 
-def team_grid(cadres: list[Cadre], year: int, month: int) -> TeamGrid:
-    """Attendance of the month per cadre and day, and the month's weeks (three queries)."""
+def team_grid(cadres: list[Cadre], year: int, month: int, today: dt.date) -> TeamGrid:
+    """Attendance of the month per cadre and day, the month's weeks with goals and those begun
+    by ``today`` without (the flag for the chief); three queries."""
     days = month_days(year, month)
     workdays = set(month_working_days(year, month))
     cells: dict[tuple[int, dt.date], Attendance] = {
@@ -193,7 +195,12 @@ def team_grid(cadres: list[Cadre], year: int, month: int) -> TeamGrid:
         row.lates = statuses[Attendance.Status.LATE]
         row.absences = statuses[Attendance.Status.ABSENT]
         row.leave = statuses[Attendance.Status.LEAVE]
-        row.weeks = [(m, weeks.get((cadre.pk, m))) for m in mondays]
+        for m in mondays:
+            week = weeks.get((cadre.pk, m))
+            if week is not None and week.goals.all():
+                row.weeks.append(week)
+            elif m <= today:
+                row.without_goals.append(m)
         rows.append(row)
     return TeamGrid([(d, d in workdays) for d in days], rows, mondays)
 

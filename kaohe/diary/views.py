@@ -216,7 +216,7 @@ def team(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("section", "")
     section = next((s for s in sections if s.code == code), sections[0] if sections else None)
     cadres = selectors.team_cadres(request.user, section) if section is not None else []
-    grid = selectors.team_grid(cadres, year, month)
+    grid = selectors.team_grid(cadres, year, month, timezone.localdate())
     previous = dt.date(year, month, 1) - dt.timedelta(days=1)
     following = dt.date(year, month, 28) + dt.timedelta(days=4)
     context = {
