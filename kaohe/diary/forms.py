@@ -41,9 +41,7 @@ def day_choices() -> list[tuple[str, str]]:
     (``leave:sick``)."""
     plain = [(v, str(label)) for v, label in Attendance.Status.choices if v != "leave"]
     leave = str(Attendance.Status.LEAVE.label)
-    return plain + [
-        (f"leave:{v}", f"{leave}·{label}") for v, label in Attendance.LeaveType.choices
-    ]
+    return plain + [(f"leave:{v}", f"{leave}·{label}") for v, label in Attendance.LeaveType.choices]
 
 
 class DayForm(forms.Form):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -96,22 +97,30 @@ def _leave_value(text: str) -> str | None:
     return None
 
 
+_DATE_RE: Final = re.compile(r"(\d{4})[-/.]?(\d{1,2})[-/.]?(\d{1,2})")
+_TIME_RE: Final = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+
+
 def _date(text: str) -> dt.date | None:
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
+    """``2026-03-02``, ``2026/3/2``, ``2026.3.2`` or ``20260302``."""
+    found = _DATE_RE.fullmatch(text)
+    if found is None:
+        return None
+    try:
+        return dt.date(*(int(g) for g in found.groups()))
+    except ValueError:
+        return None
 
 
 def _time(text: str) -> dt.time | None:
-    for fmt in ("%H:%M", "%H:%M:%S"):
-        try:
-            return dt.datetime.strptime(text, fmt).time()
-        except ValueError:
-            continue
-    return None
+    """``08:52`` or ``08:52:10``."""
+    found = _TIME_RE.fullmatch(text)
+    if found is None:
+        return None
+    try:
+        return dt.time(int(found[1]), int(found[2]), int(found[3] or 0))
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +157,9 @@ def attendance_import(
                 where[key] = i
     for key in REQUIRED:
         if key not in where:
-            problem(1, COLUMNS[key][1], _("缺少必填列（%(names)s）") % {"names": "/".join(COLUMNS[key])})
+            problem(
+                1, COLUMNS[key][1], _("缺少必填列（%(names)s）") % {"names": "/".join(COLUMNS[key])}
+            )
     if result.problems:
         return result
     raw = list(reader)
@@ -209,15 +220,15 @@ def attendance_import(
             bad = True
         if bad or pk is None or day is None or status is None or leave is None:
             continue
-        key = (pk, day)
-        if key in seen:
+        slot = (pk, day)
+        if slot in seen:
             problem(
                 line,
                 col["date"],
-                _("与第 %(row)d 行重复（同一干部同一天）") % {"row": seen[key]},
+                _("与第 %(row)d 行重复（同一干部同一天）") % {"row": seen[slot]},
             )
             continue
-        seen[key] = line
+        seen[slot] = line
         dates.append(day)
         parsed.append(_Row(line, pk, day, status, leave, check_in))
     if dates:
@@ -225,7 +236,9 @@ def attendance_import(
         locked = {y: locked_months(y) for y in {d.year for d in dates}}
         for row in parsed:
             if row.date not in workdays:
-                problem(row.line, header[where["date"]], _("%(date)s 不是工作日") % {"date": row.date})
+                problem(
+                    row.line, header[where["date"]], _("%(date)s 不是工作日") % {"date": row.date}
+                )
             elif row.date.month in locked[row.date.year]:
                 problem(
                     row.line,

@@ -132,9 +132,7 @@ class Week(TimeStamped):
         verbose_name = _("周记录")
         verbose_name_plural = _("周记录")
         ordering = ("cadre", "monday")
-        constraints = (
-            models.UniqueConstraint(fields=("cadre", "monday"), name="diary_week_key"),
-        )
+        constraints = (models.UniqueConstraint(fields=("cadre", "monday"), name="diary_week_key"),)
 
     def __str__(self) -> str:
         return f"{self.cadre_id} {self.monday}"

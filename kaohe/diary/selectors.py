@@ -73,7 +73,9 @@ def _points(
     return attendance, weekly, own.attendance_points, own.weekly_points
 
 
-def month_summary(cadre: Cadre, year: int, month: int, *, upto: dt.date | None = None) -> MonthSummary:
+def month_summary(
+    cadre: Cadre, year: int, month: int, *, upto: dt.date | None = None
+) -> MonthSummary:
     """The month's counts as :func:`kaohe.diary.services.month_resum` sums them, and their
     points. ``upto``: weeks starting after it are not listed as without goals (yet)."""
     counts = Attendance.objects.filter(cadre=cadre, date__year=year, date__month=month).aggregate(
@@ -87,9 +89,7 @@ def month_summary(cadre: Cadre, year: int, month: int, *, upto: dt.date | None =
         set=Count("pk"), met=Count("pk", filter=Q(done=True, week__state=Week.State.CONFIRMED))
     )
     with_goals = set(goals.values_list("week__monday", flat=True))
-    missing = tuple(
-        m for m in mondays if m not in with_goals and (upto is None or m <= upto)
-    )
+    missing = tuple(m for m in mondays if m not in with_goals and (upto is None or m <= upto))
     attendance, weekly, a_max, w_max = _points(
         year, counts["lates"], counts["absences"], sums["set"], sums["met"]
     )
@@ -174,16 +174,12 @@ def team_grid(cadres: list[Cadre], year: int, month: int, today: dt.date) -> Tea
     workdays = set(month_working_days(year, month))
     cells: dict[tuple[int, dt.date], Attendance] = {
         (a.cadre_id, a.date): a
-        for a in Attendance.objects.filter(
-            cadre__in=cadres, date__year=year, date__month=month
-        )
+        for a in Attendance.objects.filter(cadre__in=cadres, date__year=year, date__month=month)
     }
     mondays = month_weeks(year, month)
     weeks: dict[tuple[int, dt.date], Week] = {
         (w.cadre_id, w.monday): w
-        for w in Week.objects.filter(cadre__in=cadres, monday__in=mondays).prefetch_related(
-            "goals"
-        )
+        for w in Week.objects.filter(cadre__in=cadres, monday__in=mondays).prefetch_related("goals")
     }
     rows = []
     for cadre in cadres:

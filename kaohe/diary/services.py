@@ -10,7 +10,7 @@ written. Problems a person can fix are raised as :class:`DiaryError` with a mess
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
@@ -83,9 +83,7 @@ def month_resum(*, cadre: Cadre, year: int, month: int) -> MonthlyRecord | None:
     values: dict[str, object] = {}
     if counts["n"]:
         workdays = set(month_working_days(year, month))
-        leave = set(
-            days.filter(status=Attendance.Status.LEAVE).values_list("date", flat=True)
-        )
+        leave = set(days.filter(status=Attendance.Status.LEAVE).values_list("date", flat=True))
         values |= {
             "lates": counts["lates"],
             "absences": float(counts["absences"]),
@@ -208,7 +206,7 @@ def attendance_record(
             row = Attendance(cadre=cadre, date=date)
         row.status = status
         row.leave_type = leave_type if status == Attendance.Status.LEAVE else ""
-        if status == Attendance.Status.ABSENT or status == Attendance.Status.LEAVE:
+        if status in (Attendance.Status.ABSENT, Attendance.Status.LEAVE):
             row.check_in = None
         row.source = Attendance.Source.CHIEF
         row.note = note[:200]
@@ -249,9 +247,7 @@ def goals_add(*, cadre: Cadre, monday: dt.date, lines: Sequence[str]) -> list[Go
         week = _week_for_change(cadre, monday)
         have = list(week.goals.values_list("position", flat=True))
         if len(have) + len(texts) > MAX_GOALS_PER_WEEK:
-            raise DiaryError(
-                _("每周最多 %(n)d 条目标。") % {"n": MAX_GOALS_PER_WEEK}
-            )
+            raise DiaryError(_("每周最多 %(n)d 条目标。") % {"n": MAX_GOALS_PER_WEEK})
         start = max(have, default=0) + 1
         made = []
         for i, text in enumerate(texts):

@@ -4,6 +4,7 @@ MonthlyRecord, the engine's attendance and weekly components from them, the lock
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 from django.utils import timezone
@@ -70,7 +71,8 @@ def test_the_month_sums_into_the_monthly_record_golden(t: Team) -> None:
     record = _record(t)
     assert (record.lates, record.absences, record.on_leave) == (3, 1.0, False)  # leave ≠ absence
     assert (record.goals_set, record.goals_met) == (8, 6)  # the April week is not March's
-    assert record.level == before.level and record.rater_code == before.rater_code  # not ours
+    assert record.level == before.level
+    assert record.rater_code == before.rater_code
     summary = month_summary(t.cadre, YEAR, MARCH)
     assert summary.attendance_points == 6.5  # 10 − 0.5 × 3 − 2 × 1 = 6.5
     assert summary.weekly_points == 22.5  # 30 × 6 / 8 = 22.5
@@ -130,7 +132,8 @@ def test_leave_over_every_working_day_marks_the_month_on_leave(t: Team) -> None:
     made, skipped = leave_apply(
         cadre=t.cadre, first=dt.date(YEAR, 3, 1), last=dt.date(YEAR, 3, 31), leave_type="maternity"
     )
-    assert len(made) == 22 and skipped == []  # 22 working days in March 2026
+    assert len(made) == 22
+    assert skipped == []
     record = _record(t)
     assert record.on_leave is True
     assert (record.lates, record.absences) == (0, 0.0)
@@ -143,7 +146,8 @@ def test_leave_does_not_overwrite_recorded_days(t: Team) -> None:
     made, skipped = leave_apply(
         cadre=t.cadre, first=dt.date(YEAR, 3, 2), last=dt.date(YEAR, 3, 3), leave_type="personal"
     )
-    assert made == [dt.date(YEAR, 3, 3)] and skipped == [dt.date(YEAR, 3, 2)]
+    assert made == [dt.date(YEAR, 3, 3)]
+    assert skipped == [dt.date(YEAR, 3, 2)]
     assert Attendance.objects.get(cadre=t.cadre, date=dt.date(YEAR, 3, 2)).status == S.ABSENT
 
 
@@ -152,7 +156,8 @@ def test_holidays_and_make_up_workdays_change_the_working_days(t: Team) -> None:
     calendar_day_set(date=dt.date(YEAR, 3, 2), kind=CalendarDay.Kind.HOLIDAY, name="假日")
     calendar_day_set(date=dt.date(YEAR, 3, 1), kind=CalendarDay.Kind.WORKDAY, name="调休上班")
     days = month_working_days(YEAR, MARCH)
-    assert dt.date(YEAR, 3, 2) not in days and dt.date(YEAR, 3, 1) in days
+    assert dt.date(YEAR, 3, 2) not in days
+    assert dt.date(YEAR, 3, 1) in days
     assert len(days) == 22
 
 
@@ -173,7 +178,7 @@ def test_a_locked_month_refuses_every_change_and_writes_nothing(t: Team) -> None
     period_at(MARCH, Period.State.LOCKED)
     before = MonthlyRecord.objects.filter(cadre=t.cadre, year=YEAR, month=MARCH).values().get()
     tz = timezone.get_current_timezone()
-    refused = [
+    refused: list[Callable[[], object]] = [
         lambda: attendance_record(cadre=t.cadre, date=dt.date(YEAR, 3, 2), status=S.LATE),
         lambda: attendance_sign_in(cadre=t.cadre, now=dt.datetime(YEAR, 3, 3, 9, 30, tzinfo=tz)),
         lambda: leave_apply(
@@ -189,7 +194,9 @@ def test_a_locked_month_refuses_every_change_and_writes_nothing(t: Team) -> None
     assert not Attendance.objects.filter(cadre=t.cadre).exists()
     assert Goal.objects.filter(week__cadre=t.cadre).count() == 1
     assert not Goal.objects.get(pk=goals[0].pk).done
-    assert MonthlyRecord.objects.filter(cadre=t.cadre, year=YEAR, month=MARCH).values().get() == before
+    assert (
+        MonthlyRecord.objects.filter(cadre=t.cadre, year=YEAR, month=MARCH).values().get() == before
+    )
 
 
 def test_a_second_sum_changes_nothing(t: Team) -> None:

@@ -72,7 +72,8 @@ def test_a_re_import_changes_nothing(t: Team) -> None:
     stamps = list(Attendance.objects.order_by("pk").values_list("pk", "updated"))
     record_stamp = _record(t).updated
     again = attendance_import(name="a.csv", data=_good(t).encode())
-    assert again.ok and (again.created, again.changed, again.unchanged) == (0, 0, 4)
+    assert again.ok
+    assert (again.created, again.changed, again.unchanged) == (0, 0, 4)
     assert list(Attendance.objects.order_by("pk").values_list("pk", "updated")) == stamps
     assert _record(t).updated == record_stamp
 
@@ -104,11 +105,15 @@ def test_bad_rows_are_named_by_file_row_and_column_and_nothing_is_written(t: Tea
     assert "NOBODY" in str(result.problems[0])
     assert "第 2 行" in str(result.problems[2])  # the duplicate names the first row
     assert not Attendance.objects.exists()
-    assert MonthlyRecord.objects.filter(cadre=t.cadre, year=YEAR, month=MARCH).values().get() == before
+    assert (
+        MonthlyRecord.objects.filter(cadre=t.cadre, year=YEAR, month=MARCH).values().get() == before
+    )
 
 
 def test_a_missing_column_and_an_unreadable_file_are_refused(t: Team) -> None:
-    missing = attendance_import(name="m.csv", data=f"工号,签到时间\n{t.cadre.code},08:00\n".encode())
+    missing = attendance_import(
+        name="m.csv", data=f"工号,签到时间\n{t.cadre.code},08:00\n".encode()
+    )
     assert [(p.row, p.column) for p in missing.problems] == [(1, "日期")]
     garbage = attendance_import(name="g.csv", data=b"\xff\xfe\x00\x81\x00\xff")
     assert not garbage.ok
@@ -126,7 +131,8 @@ def test_a_cadre_outside_the_importers_scope_is_unknown(t: Team) -> None:
 def test_a_chiefs_entry_stands_against_the_machine(t: Team) -> None:
     attendance_record(cadre=t.cadre, date=dt.date(YEAR, 3, 3), status="present")
     result = attendance_import(name="a.csv", data=_good(t).encode())
-    assert result.ok and result.kept == 1
+    assert result.ok
+    assert result.kept == 1
     assert Attendance.objects.get(cadre=t.cadre, date=dt.date(YEAR, 3, 3)).status == "present"
 
 

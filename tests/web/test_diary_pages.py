@@ -50,14 +50,17 @@ def test_the_cadre_adds_goals_checks_one_and_reads_the_summary(t: Team) -> None:
     assert [g.text for g in goals] == ["走访企业", "写报告"]
     client.post(reverse("diary:goal_check", args=[goals[0].pk]), {"done": "on", "note": "3家"})
     body = client.get(reverse("diary:today")).content.decode()
-    assert 'class="goal done"' in body and "3家" in body
+    assert 'class="goal done"' in body
+    assert "3家" in body
     assert 'id="sum-goals">0 / 2<' in body  # not confirmed yet
 
 
 def test_a_cadre_cannot_check_anothers_goal(t: Team) -> None:
     week = Week.objects.create(cadre=t.colleague, monday=MONDAYS[0])
     goal = Goal.objects.create(week=week, text="别人的")
-    response = _client(t.cadre_user).post(reverse("diary:goal_check", args=[goal.pk]), {"done": "on"})
+    response = _client(t.cadre_user).post(
+        reverse("diary:goal_check", args=[goal.pk]), {"done": "on"}
+    )
     assert response.status_code == 403
     assert not Goal.objects.get(pk=goal.pk).done
 
@@ -67,7 +70,8 @@ def test_the_chief_sets_a_day_with_htmx_and_the_month_is_summed(t: Team) -> None
     page = client.get(reverse("diary:team"), {"year": YEAR, "month": MARCH})
     assert page.status_code == 200
     body = page.content.decode()
-    assert t.cadre.name in body and t.colleague.name in body
+    assert t.cadre.name in body
+    assert t.colleague.name in body
     response = client.post(
         reverse("diary:day_set", args=[t.cadre.code]),
         {"date": "2026-03-02", "status": "leave:sick"},
@@ -92,7 +96,8 @@ def test_the_chief_cannot_record_their_own_day_or_a_weekend(t: Team) -> None:
     t.chief_user.save()
     client = _client(t.chief_user)
     own = client.post(
-        reverse("diary:day_set", args=[t.colleague.code]), {"date": "2026-03-02", "status": "present"}
+        reverse("diary:day_set", args=[t.colleague.code]),
+        {"date": "2026-03-02", "status": "present"},
     )
     assert own.status_code == 403
     weekend = client.post(
@@ -100,7 +105,8 @@ def test_the_chief_cannot_record_their_own_day_or_a_weekend(t: Team) -> None:
         {"date": "2026-03-07", "status": "present"},
         headers={"HX-Request": "true"},
     )
-    assert weekend.status_code == 409 and "不是工作日" in weekend.content.decode()
+    assert weekend.status_code == 409
+    assert "不是工作日" in weekend.content.decode()
     assert not Attendance.objects.exists()
 
 
@@ -142,9 +148,12 @@ def test_the_import_page_shows_problems_and_imports_a_good_file(t: Team) -> None
     response = client.post(reverse("diary:import"), {"file": bad})
     assert response.status_code == 400
     assert "machine.csv，第 2 行，工号" in response.content.decode()
-    good = SimpleUploadedFile("machine.csv", f"工号,日期,签到时间\n{t.cadre.code},2026-03-02,09:10\n".encode())
+    good = SimpleUploadedFile(
+        "machine.csv", f"工号,日期,签到时间\n{t.cadre.code},2026-03-02,09:10\n".encode()
+    )
     response = client.post(reverse("diary:import"), {"file": good})
-    assert response.status_code == 200 and "导入完成" in response.content.decode()
+    assert response.status_code == 200
+    assert "导入完成" in response.content.decode()
     assert Attendance.objects.get(cadre=t.cadre).status == "late"
 
 

@@ -85,7 +85,8 @@ def _inside(page: Any, selector: str) -> None:
     """A touch target of at least 44 px high, reachable without scrolling sideways."""
     box = page.locator(selector).first.bounding_box()
     assert box is not None
-    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], selector
+    assert box["x"] >= 0, selector
+    assert box["x"] + box["width"] <= PHONE["width"], selector
     assert box["height"] >= 44, selector
 
 
