@@ -9,6 +9,7 @@ from collections.abc import Callable
 import pytest
 from django.utils import timezone
 
+from kaohe.audit.models import AuditEvent
 from kaohe.collection.models import MonthlyRecord
 from kaohe.cycle.models import Period
 from kaohe.diary.calendar import calendar_day_set, month_working_days
@@ -199,8 +200,11 @@ def test_a_locked_month_refuses_every_change_and_writes_nothing(t: Team) -> None
     )
 
 
-def test_a_second_sum_changes_nothing(t: Team) -> None:
-    attendance_record(cadre=t.cadre, date=dt.date(YEAR, 3, 2), status=S.LATE)
+def test_a_second_sum_changes_nothing_and_changes_are_audited(t: Team) -> None:
+    row = attendance_record(cadre=t.cadre, date=dt.date(YEAR, 3, 2), status=S.LATE)
+    assert AuditEvent.objects.filter(model="diary.attendance", object_id=str(row.pk)).exists()
     updated = _record(t).updated
+    events = AuditEvent.objects.count()
     month_resum(cadre=t.cadre, year=YEAR, month=MARCH)
     assert _record(t).updated == updated
+    assert AuditEvent.objects.count() == events
