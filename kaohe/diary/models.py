@@ -1,7 +1,8 @@
 """Everyday records of a cadre (docs/diary.md): daily attendance (日考勤) and weekly goals
 (周记录), and the office's calendar of holidays and make-up workdays.
 
-These rows are the cadre's diary; the engine never reads them. :mod:`kaohe.diary.services`
+These rows are the cadre's diary; the engine never reads them. They go with their cadre (the
+demo's reset removes the organisation). :mod:`kaohe.diary.services`
 sums a cadre's month into :class:`kaohe.collection.models.MonthlyRecord` (lates, absences,
 on_leave, goals_set, goals_met) in the same transaction as every change.
 """
@@ -68,7 +69,7 @@ class Attendance(TimeStamped):
         CHIEF = "chief", _("负责人登记")
         IMPORT = "import", _("考勤机导入")
 
-    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT)
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.CASCADE)
     date = models.DateField(_("日期"))
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices)
     leave_type = models.CharField(
@@ -114,7 +115,7 @@ class Week(TimeStamped):
         CONFIRMED = "confirmed", _("已确认")
         RETURNED = "returned", _("已退回")
 
-    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.PROTECT)
+    cadre = models.ForeignKey(Cadre, verbose_name=_("干部"), on_delete=models.CASCADE)
     monday = models.DateField(_("周一"))
     state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.OPEN)
     comment = models.CharField(_("负责人意见"), max_length=NOTE_LENGTH, blank=True, default="")

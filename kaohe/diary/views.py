@@ -77,6 +77,8 @@ def today(request: HttpRequest) -> HttpResponse:
     cadre = _own_cadre(request)
     day = timezone.localdate()
     monday = this_monday(day)
+    year, month = _month(request)  # the summary's month (default: this month)
+    first = dt.date(year, month, 1)
     context = {
         "cadre": cadre,
         "day": day,
@@ -88,7 +90,9 @@ def today(request: HttpRequest) -> HttpResponse:
         "sunday": monday + dt.timedelta(days=6),
         "next_week": selectors.week_get(cadre, monday + dt.timedelta(days=7)),
         "next_monday": monday + dt.timedelta(days=7),
-        "summary": selectors.month_summary(cadre, day.year, day.month, upto=day),
+        "summary": selectors.month_summary(cadre, year, month, upto=day),
+        "previous": first - dt.timedelta(days=1),
+        "following": first + dt.timedelta(days=31),
         "goals_form": GoalsForm(initial={"monday": monday}),
         "leave_form": LeaveForm(initial={"first": day, "last": day}),
     }

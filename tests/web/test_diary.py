@@ -13,6 +13,7 @@ from kaohe.audit.models import AuditEvent
 from kaohe.collection.models import MonthlyRecord
 from kaohe.cycle.models import Period
 from kaohe.diary.calendar import calendar_day_set, month_working_days
+from kaohe.diary.demo import diary_demo
 from kaohe.diary.models import Attendance, CalendarDay, Goal, Week
 from kaohe.diary.selectors import month_summary
 from kaohe.diary.services import (
@@ -208,3 +209,16 @@ def test_a_second_sum_changes_nothing_and_changes_are_audited(t: Team) -> None:
     month_resum(cadre=t.cadre, year=YEAR, month=MARCH)
     assert _record(t).updated == updated
     assert AuditEvent.objects.count() == events
+
+
+def test_the_demos_month_of_the_diary_is_summed_and_computes(t: Team) -> None:
+    written = diary_demo(cadres=[t.cadre, t.colleague], year=YEAR, month=MARCH)
+    assert written == 2
+    assert Attendance.objects.filter(cadre=t.cadre).count() == 22  # March's working days
+    summary = month_summary(t.cadre, YEAR, MARCH)
+    record = _record(t)
+    assert (record.lates, record.absences) == (summary.lates, summary.absences)
+    assert (record.goals_set, record.goals_met) == (summary.goals_set, summary.goals_met)
+    assert summary.goals_met < summary.goals_set  # the last week is left to confirm
+    run = run_compute(year=YEAR)
+    assert run.state == Run.State.DONE, run.error
