@@ -5,6 +5,7 @@ import and the office's calendar. Views parse input, call a service or selector,
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -238,12 +239,11 @@ def team(request: HttpRequest) -> HttpResponse:
 
 
 def _team_url(request: HttpRequest, day: dt.date) -> str:
+    query: dict[str, object] = {"year": day.year, "month": day.month}
     section = request.POST.get("section", "")
-    return (
-        reverse("diary:team")
-        + f"?year={day.year}&month={day.month}"
-        + (f"&section={section}" if section.isalnum() else "")
-    )
+    if section:
+        query["section"] = section
+    return f"{reverse('diary:team')}?{urlencode(query)}"
 
 
 @require_POST
