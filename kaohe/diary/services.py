@@ -47,6 +47,7 @@ def _guard(year: int, month: int, what: str) -> None:
 # --- the month's sum into the engine's record (rules.md §6)
 
 
+@transaction.atomic
 def month_resum(*, cadre: Cadre, year: int, month: int) -> MonthlyRecord | None:
     """Sum the cadre's attendance days of the month and the goals of the weeks whose Thursday
     falls in it into the cadre-month's MonthlyRecord (made when missing).
@@ -91,7 +92,11 @@ def month_resum(*, cadre: Cadre, year: int, month: int) -> MonthlyRecord | None:
         }
     if sums["set"]:
         values |= {"goals_set": sums["set"], "goals_met": sums["met"]}
-    record = MonthlyRecord.objects.filter(year=year, month=month, cadre=cadre).first()
+    record = (
+        MonthlyRecord.objects.select_for_update()
+        .filter(year=year, month=month, cadre=cadre)
+        .first()
+    )
     if record is None:
         record = MonthlyRecord(year=year, month=month, cadre=cadre)
     changed = [name for name, value in values.items() if getattr(record, name) != value]
@@ -100,7 +105,10 @@ def month_resum(*, cadre: Cadre, year: int, month: int) -> MonthlyRecord | None:
     for name in changed:
         setattr(record, name, values[name])
     record.full_clean()
-    record.save()
+    if record.pk is None:
+        record.save()
+    else:  # only our fields: the month's rating (level, rater) is another service's
+        record.save(update_fields=[*changed, "updated"])
     return record
 
 
