@@ -6,7 +6,7 @@ Secrets come only from the environment: ``KAOHE_SECRET_KEY`` is required unless 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 from config.env import (
@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "kaohe.cycle",
     "kaohe.ratings",
     "kaohe.tasks",
+    "kaohe.diary",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +216,9 @@ EMAIL_HOST_USER = env_str("KAOHE_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env_str("KAOHE_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("KAOHE_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("KAOHE_EMAIL_FROM", "kaohe@localhost")
+
+# Daily attendance (docs/diary.md): a sign-in after this local time (HH:MM) is late.
+KAOHE_DIARY_START_TIME = time.fromisoformat(env_str("KAOHE_DIARY_START_TIME", "09:00"))
 
 # The audit trail (docs/audit.md): row-level events for every model except these apps and
 # models. evaluations: ballots are never audited per voter. results, collection.importbatch:

@@ -35,5 +35,6 @@ urlpatterns = [
     path("cycle/", include("kaohe.cycle.urls")),
     path("audit/", include("kaohe.audit.urls")),
     path("tasks/", include("kaohe.tasks.urls")),
+    path("diary/", include("kaohe.diary.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -27,6 +27,7 @@ from kaohe.accounts.services import role_assign
 from kaohe.collection.loader import Counts
 from kaohe.collection.services import data_load, data_reset
 from kaohe.cycle.guard import any_lock_check
+from kaohe.diary.demo import diary_demo
 from kaohe.engine import dataset_from_frames
 from kaohe.engine.demo import generate
 from kaohe.org.models import Assignment, Cadre, Post, Section, Unit
@@ -96,6 +97,8 @@ def demo_create(
     data = dataset_from_frames(frames, plan)
     step("loading the data")
     counts = data_load(frames=dict(data.tables), year=year, reason="demo")
+    step("writing a month of the diary")
+    _diary(year)
     step("computing")
     run = run_execute(run_id=run_create(year=year).pk)
     step("creating the demo accounts")
@@ -206,6 +209,26 @@ def demo_accounts() -> list[Account]:
         accounts.append(Account(spec.username, password, spec.role))
     _write_accounts(accounts)
     return accounts
+
+
+DIARY_MONTH: Final = 3  # the demo's month of daily attendance and weekly goals (docs/diary.md)
+
+
+def _diary(year: int) -> None:
+    """March's attendance and weekly goals of the demo chief's section (and the demo cadre),
+    summed into their records before the run (so the run reads them)."""
+    staff = _holder(Post.Role.STAFF)
+    chief_post = _section_post(_holder(Post.Role.PRINCIPAL), staff)
+    if chief_post is None or chief_post.post.section is None:
+        return
+    people = [
+        a.cadre
+        for a in Assignment.objects.filter(
+            post__section=chief_post.post.section, end__isnull=True
+        ).select_related("cadre")
+        if a.cadre_id != chief_post.cadre_id
+    ]
+    diary_demo(cadres=[*people, *([staff] if staff else [])], year=year, month=DIARY_MONTH)
 
 
 def _current_unit(cadre: Cadre | None) -> Unit | None:

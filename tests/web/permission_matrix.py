@@ -35,7 +35,8 @@ ROLES: Final = (
 # account's (in the section chief's section of U001), other = a cadre of U002; an objection of
 # the cycle: own = on U001 (filed by the cadre account), other = on U002
 # a reconciliation (月对账) and its evidence file (kaohe/tasks): own = the cadre account's,
-# other = the other unit's cadre's
+# other = the other unit's cadre's; a weekly goal of the diary: own = the cadre account's,
+# other = a cadre of U002's
 OWN_OTHER: Final = (
     "unit",
     "cadre",
@@ -45,6 +46,7 @@ OWN_OTHER: Final = (
     "objection",
     "reconciliation",
     "reconfile",
+    "goal",
 )
 
 EVERYONE: Final = " ".join(ROLES)
@@ -56,6 +58,7 @@ IMPORTERS: Final = "admin office statistics owner inspector"
 UNIT_CARD: Final = "admin office inspector unit_head:own section_chief:own cadre:own"
 CADRE_DETAIL: Final = "admin office unit_head:own section_chief:own cadre:own"
 UNIT_PEOPLE: Final = "admin office unit_head:own"  # every cadre of the unit: its head
+DIARY_RECORD: Final = "admin office unit_head:own section_chief:own"  # their people, not self
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +231,20 @@ MATRIX: Final = (
     Row("tasks:ratings", "GET", "", "admin office unit_head section_chief"),  # whom they rate
     # the own cadre is staff of the chief's section: the chief rates; the head does not
     Row("tasks:rate", "POST", "reconciliation", "admin office section_chief:own", (302,)),
+    # --- the diary (/diary/): one's own attendance and goals (an account linked to a cadre);
+    # the team view of a section chief, a unit head (its clerk) and the office, whose entries
+    # for a cadre (posted empty here: 400) reach their own people only
+    Row("diary:today", "GET", "", "cadre"),
+    Row("diary:sign_in", "POST", "", "cadre", (302,)),  # signed in, or the reason why not
+    Row("diary:leave", "POST", "", "cadre", (302,)),  # an empty form: back with a message
+    Row("diary:goals_add", "POST", "", "cadre", (302,)),
+    Row("diary:goal_check", "POST", "goal", "cadre:own", (302,)),
+    Row("diary:goals_copy", "POST", "", "cadre", (302,)),
+    Row("diary:team", "GET", "", "admin office unit_head section_chief"),  # cut to the scope
+    Row("diary:day_set", "POST", "cadre", DIARY_RECORD, (400,)),
+    Row("diary:week_review", "POST", "cadre", DIARY_RECORD, (400,)),
+    Row("diary:import", "GET", "", "admin office unit_head"),  # a head's rows: their unit's
+    Row("diary:calendar", "GET", "", OFFICE),
     # --- the admin site: one rule for every admin URL (staff only; the office is staff)
     Row("admin:*", "GET", "", OFFICE),
 )

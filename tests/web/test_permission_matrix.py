@@ -18,9 +18,10 @@ from pytest_django import DjangoDbBlocker
 from kaohe.accounts.models import Role, RoleAssignment, User
 from kaohe.accounts.services import role_assign
 from kaohe.api.main import api
+from kaohe.diary.models import Goal, Week
 from kaohe.evaluations.services import GroupRaters, round_create
 from kaohe.followup.models import AnnualClose, AnnualObjection, AnnualPublication, GradeOverride
-from kaohe.org.models import Unit
+from kaohe.org.models import Cadre, Unit
 from tests.web.conftest import YEAR
 from tests.web.permission_matrix import (
     COVERED_ELSEWHERE,
@@ -64,6 +65,9 @@ _KWARG = {
     "tasks:results": "code",
     "tasks:report_file": "file_id",
     "tasks:rate": "report_id",
+    "diary:day_set": "code",
+    "diary:week_review": "code",
+    "diary:goal_check": "goal_id",
 }
 _OBJECT = {  # target → the key of District.objects
     "action": "action",
@@ -155,6 +159,9 @@ def _target_kwargs(d: District, row: Row, own: bool) -> tuple[dict[str, Any], di
             raters={"subordinates": GroupRaters((), 2)},
         )
         return {"round_id": made_round.pk}, {}
+    if row.target == "goal":  # a fresh goal of the own cadre and of the other (March: open)
+        own_goal, other_goal = (_goal(code) for code in (d.own_cadre, d.other_cadre))
+        return {"goal_id": own_goal if own else other_goal}, {}
     if row.target == "survey":
         assert d.survey is not None
         return {"survey_id": d.survey.pk}, {}
@@ -166,6 +173,13 @@ def _target_kwargs(d: District, row: Row, own: bool) -> tuple[dict[str, Any], di
         made = role_assign(user=someone, role=Role.INSPECTOR)
         return {"assignment_id": made.pk}, {}
     return {}, {}
+
+
+def _goal(code: str) -> int:
+    week, _ = Week.objects.get_or_create(
+        cadre=Cadre.objects.get(code=code), monday=dt.date(YEAR, 3, 2)
+    )
+    return Goal.objects.create(week=week, text="目标").pk
 
 
 def _unit_pk(code: str) -> int:
@@ -233,7 +247,7 @@ def test_the_matrix_cell_holds(district: District, cell: tuple[Row, str, bool]) 
 
 def test_the_matrix_covers_this_many_cells() -> None:
     """Reported in docs/security.md: keep the figure there true."""
-    assert len(cells()) == 1460  # 121 rows × 10 roles + 25 own/other rows × 10
+    assert len(cells()) == 1600  # 132 rows × 10 roles + 28 own/other rows × 10
 
 
 # --- every URL and every API operation has a row
