@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "kaohe.evaluations",
     "kaohe.audit",
     "kaohe.cycle",
+    "kaohe.political",
 ]
 
 MIDDLEWARE = [

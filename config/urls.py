@@ -33,5 +33,6 @@ urlpatterns = [
     *evaluation_public_urls,
     path("cycle/", include("kaohe.cycle.urls")),
     path("audit/", include("kaohe.audit.urls")),
+    path("political/", include("kaohe.political.urls")),
     path("admin/", admin.site.urls),
 ]
