@@ -45,6 +45,9 @@ IMPORTERS: Final = "admin office statistics owner inspector"
 UNIT_CARD: Final = "admin office inspector unit_head:own section_chief:own cadre:own"
 CADRE_DETAIL: Final = "admin office unit_head:own section_chief:own cadre:own"
 UNIT_PEOPLE: Final = "admin office unit_head:own"  # every cadre of the unit: its head
+# the political-quality ledger: the inspector reads discipline findings of anyone
+LEDGER: Final = "admin office inspector unit_head:own cadre:own"
+TEAM_LEDGER: Final = "admin office inspector unit_head:own"
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +179,18 @@ MATRIX: Final = (
     Row("evaluations:round_tokens", "POST", "round", OFFICE),  # the printable token cards
     Row("evaluations:survey_new", "POST", "", OFFICE, (302,)),
     Row("evaluations:survey", "GET", "survey", OFFICE),
+    # --- political quality (/political/): the ledger of a cadre or a team, read (sources cut by
+    # the role) and written (sources cut by the role: an empty form is refused with 400); the
+    # 优秀 evidence reviews are the office's
+    Row("political:cadre", "GET", "cadre", LEDGER),
+    Row("political:cadre_csv", "GET", "cadre", LEDGER),
+    Row("political:cadre_record", "POST", "cadre", "admin office inspector unit_head:own", (400,)),
+    Row("political:team", "GET", "unit", TEAM_LEDGER),
+    Row("political:team_csv", "GET", "unit", TEAM_LEDGER),
+    Row("political:team_record", "POST", "unit", "admin office inspector", (400,)),
+    Row("political:reviews", "GET", "", OFFICE),
+    Row("political:review", "GET", "cadre", OFFICE),
+    Row("political:review_record", "POST", "cadre", OFFICE, (400,)),
     # --- the public pages: a ballot token or a survey link is the credential
     Row("vote", "GET", "", EVERYONE),
     Row("survey", "GET", "code", EVERYONE),

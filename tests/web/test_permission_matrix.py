@@ -55,6 +55,14 @@ _KWARG = {
     "cycle:answer": "objection_id",
     "cycle:adjustment": "adjustment_id",
     "cycle:decide": "adjustment_id",
+    "political:cadre": "code",
+    "political:cadre_csv": "code",
+    "political:cadre_record": "code",
+    "political:team": "code",
+    "political:team_csv": "code",
+    "political:team_record": "code",
+    "political:review": "code",
+    "political:review_record": "code",
 }
 _OBJECT = {  # target → the key of District.objects
     "action": "action",
