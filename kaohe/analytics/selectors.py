@@ -185,7 +185,9 @@ class HeadLine:
     def leniency(self) -> float:
         """Ratings-weighted mean of the head's leniency over the kinds."""
         n = sum(line.n for line in self.kinds.values())
-        return sum(line.n * (line.leniency or 0.0) for line in self.kinds.values()) / n if n else 0.0
+        return (
+            sum(line.n * (line.leniency or 0.0) for line in self.kinds.values()) / n if n else 0.0
+        )
 
 
 def unit_head_ratings(run: Run) -> list[HeadLine]:

@@ -83,10 +83,6 @@ def recordable_sources(
     found: frozenset[str] = frozenset()
     if Role.INSPECTOR in scope.roles:
         found |= {SOURCE_DISCIPLINE} & every
-    if (
-        subject_type == s.SUBJECT_CADRE
-        and code != scope.cadre
-        and _heads(user, subject_type, code)
-    ):
+    if subject_type == s.SUBJECT_CADRE and code != scope.cadre and _heads(user, subject_type, code):
         found |= HEAD_SOURCES & every
     return found

@@ -222,8 +222,9 @@ def _changed(
         ).exists()
     )
     was = published.score if published is not None else None
-    same = (was is None and now[s.SCORE] is None) or (
-        was is not None and now[s.SCORE] is not None and abs(was - float(now[s.SCORE])) < 1e-9
+    score = now[s.SCORE]
+    same = (was is None and score is None) or (
+        was is not None and score is not None and abs(was - score) < 1e-9
     )
     return touched or not same
 
@@ -273,8 +274,12 @@ def candidates(run: Run, top: float) -> list[Candidate]:
     names = dict(Cadre.objects.filter(code__in=codes).values_list("code", "name"))
     names |= dict(Unit.objects.filter(code__in=codes).values_list("code", "name"))
     found = [
-        Candidate(r, names.get(r.subject_code or "", ""), reviews.get(r.subject_code or ""),
-                  counts.get(r.subject_code or "", 0))
+        Candidate(
+            r,
+            names.get(r.subject_code or "", ""),
+            reviews.get(r.subject_code or ""),
+            counts.get(r.subject_code or "", 0),
+        )
         for r in rows
         if _candidate(r) or (r.subject_code or "") in reviews
     ]

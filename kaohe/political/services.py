@@ -47,7 +47,10 @@ def _lock(year: int, day: dt.date) -> None:
         month_lock_check(year=year, month=day.month, what="political-quality evidence")
     except MonthLockedError as exc:
         raise PoliticalError(
-            _("%(year)d 年 %(month)d 月已锁定，不能登记或更正该月的证据（锁定月份只能通过正式调整更改）。")
+            _(
+                "%(year)d 年 %(month)d 月已锁定，不能登记或更正该月的证据"
+                "（锁定月份只能通过正式调整更改）。"
+            )
             % {"year": exc.year, "month": exc.month}
         ) from exc
 

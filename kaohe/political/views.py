@@ -137,7 +137,7 @@ def _record(request: HttpRequest, subject_type: str, code: str) -> HttpResponse:
 
 
 def _csv(request: HttpRequest, subject_type: str, code: str) -> HttpResponse:
-    year, read, _record_ = _access(request, subject_type, code)
+    year, read, _ = _access(request, subject_type, code)
     if not read:
         raise PermissionDenied
     subject = _subject(subject_type, code)
@@ -148,8 +148,16 @@ def _csv(request: HttpRequest, subject_type: str, code: str) -> HttpResponse:
     )
     for e in selectors.evidence_list_for_user(request.user, year=year, subject=subject):
         writer.writerow(
-            [e.code, e.subject_code, e.date.isoformat(), e.source, e.direction, e.item,
-             e.recorded_by, e.note]
+            [
+                e.code,
+                e.subject_code,
+                e.date.isoformat(),
+                e.source,
+                e.direction,
+                e.item,
+                e.recorded_by,
+                e.note,
+            ]
         )
     response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="evidence-{code}-{year}.csv"'
@@ -229,9 +237,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _review_page(
-    request: HttpRequest, code: str, form: ReviewForm | None = None
-) -> HttpResponse:
+def _review_page(request: HttpRequest, code: str, form: ReviewForm | None = None) -> HttpResponse:
     shown = shown_for(request)
     subject = selectors.subject_by_code(code)
     if subject is None:
@@ -292,7 +298,5 @@ def review_record(request: HttpRequest, code: str) -> HttpResponse:
     except services.PoliticalError as exc:
         messages.error(request, str(exc))
         return _review_page(request, code, form)
-    messages.success(
-        request, _("审核已记录。等次在下次计算后按审核结果确定。")
-    )
+    messages.success(request, _("审核已记录。等次在下次计算后按审核结果确定。"))
     return redirect(f"{reverse('political:reviews')}?year={shown.year}")

@@ -5,6 +5,7 @@ evidence review → the grade after a compute, and the refusals (locked month, f
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -35,7 +36,7 @@ def _user(name: str, role: Role, **extra: object) -> Client:
     return client
 
 
-def _record(client: Client, kind: str, subject: str, **data: str) -> object:
+def _record(client: Client, kind: str, subject: str, **data: str) -> Any:
     url = reverse(f"political:{kind}_record", args=[subject])
     return client.post(f"{url}?year={YEAR}", {"date": f"{YEAR}-06-01", "note": "", **data})
 
@@ -45,7 +46,11 @@ def _political_rows(code: str, scores: tuple[float, float, float]) -> None:
     Evaluation.objects.filter(year=YEAR, subject_code=code, kind=s.EVAL_POLITICAL).delete()
     for item, score in zip(("政治判断力", "政治领悟力", "政治执行力"), scores, strict=True):
         Evaluation.objects.create(
-            year=YEAR, subject_code=code, period=str(YEAR), kind=s.EVAL_POLITICAL, item=item,
+            year=YEAR,
+            subject_code=code,
+            period=str(YEAR),
+            kind=s.EVAL_POLITICAL,
+            item=item,
             score=score,
         )
 
@@ -60,7 +65,7 @@ def _ledger_of_every_source(d: District) -> None:
         strict=True,
     ):
         response = _record(office, "cadre", d.cadre, source=source, direction="positive", note=note)
-        assert response.status_code == 302, getattr(response, "content", b"")[:2000]  # type: ignore[attr-defined]
+        assert response.status_code == 302, getattr(response, "content", b"")[:2000]
 
 
 # --- visibility
@@ -124,15 +129,35 @@ def test_who_records_which_source(district: District) -> None:
     head, cadre = client_of("head"), client_of("cadre")
     inspector = _user("inspector2", Role.INSPECTOR)
     # the unit head: work circle and field visits of their unit's cadres, not the life circle
-    assert _record(head, "cadre", district.cadre, source="work", direction="positive").status_code == 302
-    assert _record(head, "cadre", district.cadre, source="life", direction="negative").status_code == 400
+    assert (
+        _record(head, "cadre", district.cadre, source="work", direction="positive").status_code
+        == 302
+    )
+    assert (
+        _record(head, "cadre", district.cadre, source="life", direction="negative").status_code
+        == 400
+    )
     # the inspector: discipline findings only
-    assert _record(inspector, "cadre", district.cadre, source="discipline", direction="negative").status_code == 302
-    assert _record(inspector, "cadre", district.cadre, source="work", direction="positive").status_code == 400
+    assert (
+        _record(
+            inspector, "cadre", district.cadre, source="discipline", direction="negative"
+        ).status_code
+        == 302
+    )
+    assert (
+        _record(inspector, "cadre", district.cadre, source="work", direction="positive").status_code
+        == 400
+    )
     # the cadre records nothing (403 before the form is read)
-    assert _record(cadre, "cadre", district.cadre, source="work", direction="positive").status_code == 403
+    assert (
+        _record(cadre, "cadre", district.cadre, source="work", direction="positive").status_code
+        == 403
+    )
     rows = list(Evidence.objects.filter(subject_code=district.cadre).order_by("source"))
-    assert [(e.source, e.recorded_by) for e in rows] == [("discipline", "inspector2"), ("work", "head")]
+    assert [(e.source, e.recorded_by) for e in rows] == [
+        ("discipline", "inspector2"),
+        ("work", "head"),
+    ]
 
 
 @pytest.mark.django_db
@@ -142,7 +167,12 @@ def test_a_correction_keeps_the_history(district: District) -> None:
     _record(office, "cadre", district.cadre, source="work", direction="positive", note="first")
     entry = Evidence.objects.get(subject_code=district.cadre)
     response = _record(
-        office, "cadre", district.cadre, source="work", direction="negative", note="corrected",
+        office,
+        "cadre",
+        district.cadre,
+        source="work",
+        direction="negative",
+        note="corrected",
         code=entry.code,
     )
     assert response.status_code == 302
@@ -156,7 +186,11 @@ def test_a_locked_month_or_a_final_year_refuses_an_entry(district: District) -> 
     Evidence.objects.filter(year=YEAR, subject_code=district.cadre).delete()
     day = dt.date(YEAR, 6, 1)
     Period.objects.create(
-        year=YEAR, month=6, state=Period.State.LOCKED, submit_due=day, review_due=day,
+        year=YEAR,
+        month=6,
+        state=Period.State.LOCKED,
+        submit_due=day,
+        review_due=day,
         publish_due=day,
     )
     office = client_of("office")
@@ -196,7 +230,7 @@ def test_evidence_moves_the_political_score_at_the_next_compute(district: Distri
     assert AnnualResult.objects.get(run=run, subject_code=code).political == pytest.approx(82.0)
     # team: rating (60 + 70 + 80) / 3 = 70; 2 × 6 = 12, capped at 10; political = 80
     team = PoliticalScore.objects.get(run=run, subject_code="U001")
-    assert (team.adjustment, team.score) == (10.0, pytest.approx(80.0))
+    assert (team.adjustment, team.score) == pytest.approx((10.0, 80.0))
     # the page's reasons: the engine's rule now, equal to the published run's value
     subject = subject_get(s.SUBJECT_CADRE, code)
     assert subject is not None
@@ -261,10 +295,37 @@ def test_the_review_decides_the_top_grade_at_the_next_compute(district: District
     assert client_of("head").post(url, {"outcome": "confirm"}).status_code == 403
     after = run_compute(year=YEAR)
     assert after.state == Run.State.DONE, after.error
-    grade, status, notes = _grade(after, rejected)
-    assert grade == "称职" and "review_rejected" in notes  # not 优秀 once rejected
+    grade, _status, notes = _grade(after, rejected)
+    assert grade == "称职"
+    assert "review_rejected" in notes
     assert _grade(after, confirmed)[:2] == ("优秀", s.TOP_CONFIRMED)
     # without a review the candidate keeps the place, pending: 优秀 not confirmed (§8)
     assert _grade(after, unreviewed)[:2] == ("优秀", s.TOP_CANDIDATE)
     if runner_up is not None:  # the quota place freed by the rejection passes on
         assert _grade(after, runner_up)[0] == "优秀"
+
+
+@pytest.mark.django_db
+def test_a_final_year_refuses_reviews_and_entries(district: District) -> None:
+    from kaohe.followup.models import AnnualClose, AnnualPublication  # noqa: PLC0415
+
+    close = AnnualClose.objects.create(
+        year=YEAR, run=district.run, notified_on=dt.date(YEAR + 1, 1, 10)
+    )
+    AnnualPublication.objects.create(
+        close=close,
+        published_on=dt.date(YEAR + 1, 1, 11),
+        objections_until=dt.date(YEAR + 1, 1, 20),
+        final_on=dt.date(YEAR + 1, 1, 25),
+    )
+    TopReview.objects.filter(year=YEAR, subject_code=district.cadre).delete()
+    Evidence.objects.filter(year=YEAR, subject_code=district.cadre).delete()
+    office = client_of("office")
+    url = reverse("political:review_record", args=[district.cadre]) + f"?year={YEAR}"
+    response = office.post(url, {"outcome": "confirm", "date": f"{YEAR + 1}-02-01"})
+    assert response.status_code == 200
+    assert "终定" in response.content.decode()
+    assert not TopReview.objects.filter(year=YEAR, subject_code=district.cadre).exists()
+    response = _record(office, "cadre", district.cadre, source="work", direction="positive")
+    assert "终定" in response.content.decode()
+    assert not Evidence.objects.filter(subject_code=district.cadre).exists()
