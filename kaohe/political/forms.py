@@ -26,6 +26,11 @@ class EvidenceForm(forms.Form):
     note = forms.CharField(
         label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    attachment = forms.FileField(
+        label=_("附件"),
+        required=False,
+        help_text=_("可选：PDF、图片、Word 或 Excel 文件，不超过 10 MB"),
+    )
     code = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
     def __init__(

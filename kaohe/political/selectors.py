@@ -75,16 +75,18 @@ def evidence_list_for_user(
     if not sources:
         return []
     return list(
-        Evidence.objects.filter(
-            year=year, subject_code=subject.code, source__in=sorted(sources)
-        ).order_by("date", "code")
+        Evidence.objects.filter(year=year, subject_code=subject.code, source__in=sorted(sources))
+        .select_related("attachment")
+        .order_by("date", "code")
     )
 
 
 def evidence_all(*, year: int, subject: Subject) -> list[Evidence]:
     """Every entry of ``subject``'s ledger: for the engine and the office's 优秀 review only."""
     return list(
-        Evidence.objects.filter(year=year, subject_code=subject.code).order_by("date", "code")
+        Evidence.objects.filter(year=year, subject_code=subject.code)
+        .select_related("attachment")
+        .order_by("date", "code")
     )
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("teams/<str:code>/", views.team_ledger, name="team"),
     path("teams/<str:code>/record/", views.team_record, name="team_record"),
     path("teams/<str:code>/ledger.csv", views.team_csv, name="team_csv"),
+    path("files/<int:evidence_id>/", views.attachment, name="attachment"),
     path("reviews/", views.reviews, name="reviews"),
     path("reviews/<str:code>/", views.review, name="review"),
     path("reviews/<str:code>/record/", views.review_record, name="review_record"),

@@ -14,19 +14,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kaohe.accounts.models import User
-from kaohe.collection.models import TopReview
+from kaohe.collection.models import Evidence, TopReview
 from kaohe.engine import schema as s
 from kaohe.engine.plan import Grades
 from kaohe.political import predicates, selectors, services
 from kaohe.political.forms import EvidenceForm, ReviewForm
 from kaohe.political.labels import DIRECTIONS, OUTCOMES, SOURCES
+from kaohe.political.models import EvidenceFile
 from kaohe.results.models import AnnualResult
 from kaohe.web.views.common import shown_for
 
@@ -108,7 +109,7 @@ def _record(request: HttpRequest, subject_type: str, code: str) -> HttpResponse:
     subject = _subject(subject_type, code)
     plan = selectors.year_plan(year)
     items = [i.name for i in plan.political.items] if plan is not None else []
-    form = EvidenceForm(request.POST, sources=sorted(record), items=items)
+    form = EvidenceForm(request.POST, request.FILES, sources=sorted(record), items=items)
     if not form.is_valid():
         return _ledger(request, subject_type, code, form)
     data = form.cleaned_data
@@ -123,6 +124,7 @@ def _record(request: HttpRequest, subject_type: str, code: str) -> HttpResponse:
             item=data["item"],
             note=data["note"],
             code=data["code"],
+            attachment=data["attachment"] or None,
         )
     except services.PoliticalError as exc:
         messages.error(request, str(exc))
@@ -198,6 +200,25 @@ def team_record(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def team_csv(request: HttpRequest, code: str) -> HttpResponse:
     return _csv(request, s.SUBJECT_TEAM, code)
+
+
+@require_GET
+@login_required
+def attachment(request: HttpRequest, evidence_id: int) -> FileResponse:
+    """An entry's attachment, to whoever reads the entry (its source, for its subject)."""
+    entry = Evidence.objects.filter(pk=evidence_id).first()
+    subject = selectors.subject_by_code(entry.subject_code) if entry is not None else None
+    if entry is None or subject is None:
+        raise Http404(evidence_id)
+    rules = selectors.evidence_rules(entry.year)
+    if entry.source not in predicates.readable_sources(
+        request.user, subject.type, subject.code, rules
+    ):
+        raise PermissionDenied
+    found = EvidenceFile.objects.filter(evidence=entry).first()
+    if found is None or not found.file:
+        raise Http404(evidence_id)
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name)
 
 
 # --- the 优秀 evidence review (the office)

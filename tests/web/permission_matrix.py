@@ -34,7 +34,15 @@ ROLES: Final = (
 # of a cadre (an action, a record's attachment, a training enrolment): own = the cadre
 # account's (in the section chief's section of U001), other = a cadre of U002; an objection of
 # the cycle: own = on U001 (filed by the cadre account), other = on U002
-OWN_OTHER: Final = ("unit", "cadre", "action", "record", "enrolment", "objection")
+OWN_OTHER: Final = (
+    "unit",
+    "cadre",
+    "action",
+    "record",
+    "enrolment",
+    "objection",
+    "ledger-file",  # a political-quality ledger entry's attachment: the own or the other cadre's
+)
 
 EVERYONE: Final = " ".join(ROLES)
 LOGGED_IN: Final = " ".join(r for r in ROLES if r != "anonymous")
@@ -188,6 +196,8 @@ MATRIX: Final = (
     Row("political:team", "GET", "unit", TEAM_LEDGER),
     Row("political:team_csv", "GET", "unit", TEAM_LEDGER),
     Row("political:team_record", "POST", "unit", "admin office inspector", (400,)),
+    # a work-circle entry's attachment: whoever reads the entry (not the inspector: discipline)
+    Row("political:attachment", "GET", "ledger-file", "admin office unit_head:own cadre:own"),
     Row("political:reviews", "GET", "", OFFICE),
     Row("political:review", "GET", "cadre", OFFICE),
     Row("political:review_record", "POST", "cadre", OFFICE, (400,)),

@@ -63,6 +63,7 @@ _KWARG = {
     "political:team_record": "code",
     "political:review": "code",
     "political:review_record": "code",
+    "political:attachment": "evidence_id",
 }
 _OBJECT = {  # target → the key of District.objects
     "action": "action",
@@ -74,6 +75,7 @@ _OBJECT = {  # target → the key of District.objects
     "whatif": "whatif",
     "objection": "objection",
     "adjustment": "adjustment",
+    "ledger-file": "ledger-file",
 }
 
 

@@ -329,3 +329,27 @@ def test_a_final_year_refuses_reviews_and_entries(district: District) -> None:
     response = _record(office, "cadre", district.cadre, source="work", direction="positive")
     assert "终定" in response.content.decode()
     assert not Evidence.objects.filter(subject_code=district.cadre).exists()
+
+
+@pytest.mark.django_db
+def test_an_attachment_follows_its_entry(district: District, tmp_path: Any, settings: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: PLC0415
+
+    settings.MEDIA_ROOT = tmp_path
+    Evidence.objects.filter(year=YEAR, subject_code=district.cadre).delete()
+    office = client_of("office")
+    url = reverse("political:cadre_record", args=[district.cadre]) + f"?year={YEAR}"
+    fake = SimpleUploadedFile("note.pdf", b"MZ not a pdf", content_type="application/pdf")
+    body = {"date": f"{YEAR}-06-01", "source": "life", "direction": "negative"}
+    response = office.post(url, {**body, "attachment": fake})
+    assert "不符" in response.content.decode()  # the content is not a PDF: nothing written
+    assert not Evidence.objects.filter(subject_code=district.cadre).exists()
+    pdf = SimpleUploadedFile("note.pdf", b"%PDF-1.4 life", content_type="application/pdf")
+    assert office.post(url, {**body, "attachment": pdf}).status_code == 302
+    entry = Evidence.objects.get(subject_code=district.cadre)
+    download = reverse("political:attachment", args=[entry.pk])
+    got = office.get(download)
+    assert got.status_code == 200
+    assert b"".join(got.streaming_content) == b"%PDF-1.4 life"  # type: ignore[attr-defined]
+    for name in ("head", "cadre"):  # a life-circle entry's file: the office's only
+        assert client_of(name).get(download).status_code == 403
