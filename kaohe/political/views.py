@@ -7,8 +7,6 @@ user may not); every list of entries comes from
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kaohe.accounts.models import User
 from kaohe.collection.models import Evidence, TopReview
+from kaohe.core.exports import csv_response
 from kaohe.engine import schema as s
 from kaohe.engine.plan import Grades
 from kaohe.political import predicates, selectors, services
@@ -143,27 +142,21 @@ def _csv(request: HttpRequest, subject_type: str, code: str) -> HttpResponse:
     if not read:
         raise PermissionDenied
     subject = _subject(subject_type, code)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [s.EVIDENCE_ID, s.SUBJECT_ID, s.DATE, s.SOURCE, s.DIRECTION, s.ITEM, s.RECORDED_BY, s.NOTE]
-    )
-    for e in selectors.evidence_list_for_user(request.user, year=year, subject=subject):
-        writer.writerow(
-            [
-                e.code,
-                e.subject_code,
-                e.date.isoformat(),
-                e.source,
-                e.direction,
-                e.item,
-                e.recorded_by,
-                e.note,
-            ]
+    header = (s.EVIDENCE_ID, s.SUBJECT_ID, s.DATE, s.SOURCE, s.DIRECTION, s.ITEM)
+    rows = (
+        (
+            e.code,
+            e.subject_code,
+            e.date.isoformat(),
+            e.source,
+            e.direction,
+            e.item,
+            e.recorded_by,
+            e.note,
         )
-    response = HttpResponse(out.getvalue().encode("utf-8-sig"), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="evidence-{code}-{year}.csv"'
-    return response
+        for e in selectors.evidence_list_for_user(request.user, year=year, subject=subject)
+    )
+    return csv_response(f"evidence-{code}-{year}.csv", (*header, s.RECORDED_BY, s.NOTE), rows)
 
 
 @require_GET

@@ -179,6 +179,10 @@ def test_a_correction_keeps_the_history(district: District) -> None:
     entry.refresh_from_db()
     assert (entry.direction, entry.note) == ("negative", "corrected")
     assert [h.note for h in entry.history.order_by("history_date")] == ["first", "corrected"]
+    # the export neutralises a note a spreadsheet would take for a formula
+    _record(office, "cadre", district.cadre, source="work", direction="positive", note="=1+1")
+    export = office.get(reverse("political:cadre_csv", args=[district.cadre]) + f"?year={YEAR}")
+    assert "'=1+1" in export.content.decode("utf-8-sig")
 
 
 @pytest.mark.django_db
