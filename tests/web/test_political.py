@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from kaohe.accounts.models import Role, User
 from kaohe.accounts.services import role_assign
+from kaohe.audit.models import AuditEvent
 from kaohe.collection.models import Evaluation, Evidence, TopReview
 from kaohe.cycle.models import Period
 from kaohe.engine import schema as s
@@ -179,6 +180,9 @@ def test_a_correction_keeps_the_history(district: District) -> None:
     entry.refresh_from_db()
     assert (entry.direction, entry.note) == ("negative", "corrected")
     assert [h.note for h in entry.history.order_by("history_date")] == ["first", "corrected"]
+    assert (
+        AuditEvent.objects.filter(model="collection.evidence", object_id=str(entry.pk)).count() >= 2
+    )
     # the export neutralises a note a spreadsheet would take for a formula
     _record(office, "cadre", district.cadre, source="work", direction="positive", note="=1+1")
     export = office.get(reverse("political:cadre_csv", args=[district.cadre]) + f"?year={YEAR}")

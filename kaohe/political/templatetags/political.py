@@ -8,15 +8,15 @@ from django import template
 from django.urls import reverse
 
 from kaohe.accounts.scope import AnyUser
+from kaohe.engine.plan import PoliticalEvidence
 from kaohe.political.predicates import readable_sources, recordable_sources
-from kaohe.political.selectors import evidence_rules
 
 register = template.Library()
 
 
 @register.simple_tag
 def ledger_url(user: AnyUser, subject_type: str, code: str, year: int) -> str:
-    rules = evidence_rules(year)
+    rules = PoliticalEvidence()  # who reaches the ledger at all: no query for the year's plan
     if not (
         readable_sources(user, subject_type, code, rules)
         or recordable_sources(user, subject_type, code, rules)
