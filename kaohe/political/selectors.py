@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 import polars as pl
 from django.db.models import Q
@@ -14,6 +15,7 @@ from kaohe.accounts.scope import AnyUser
 from kaohe.collection.exchange import TABLE_MAPS
 from kaohe.collection.frames import rows_to_frame
 from kaohe.collection.models import Evaluation, Evidence, TopReview
+from kaohe.engine import parse_plan
 from kaohe.engine import schema as s
 from kaohe.engine.annual import political
 from kaohe.engine.dataset import DataSet
@@ -27,10 +29,17 @@ from kaohe.political.predicates import readable_sources
 from kaohe.results.models import AnnualResult, PoliticalScore, Run
 
 
+@lru_cache(maxsize=8)
+def _parsed(year: int, text: str) -> EnginePlan:
+    """A plan's text parsed once per process (the same text always parses alike)."""
+    return parse_plan(text, source=f"plan {year}")
+
+
 def year_plan(year: int) -> EnginePlan | None:
-    """The stored plan of ``year`` as the engine reads it (None when there is none)."""
-    stored = Plan.objects.filter(year=year).first()
-    return stored.parsed() if stored is not None else None
+    """The stored plan of ``year`` as the engine reads it (None when there is none; one
+    query)."""
+    text = Plan.objects.filter(year=year).values_list("yaml", flat=True).first()
+    return _parsed(year, text) if text is not None else None
 
 
 def evidence_rules(year: int) -> PoliticalEvidence:

@@ -63,7 +63,10 @@ def _ledger(
     subject = _subject(subject_type, code)
     shown = shown_for(request)
     plan = selectors.year_plan(year)
-    entries = selectors.evidence_list_for_user(request.user, year=year, subject=subject)
+    rules = plan.political.evidence if plan is not None else None
+    entries = selectors.evidence_list_for_user(
+        request.user, year=year, subject=subject, rules=rules
+    )
     items = [i.name for i in plan.political.items] if plan is not None else []
     if form is None and record:
         initial: dict[str, Any] = {}
