@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kaohe.ratings",
     "kaohe.tasks",
     "kaohe.diary",
+    "kaohe.political",
 ]
 
 MIDDLEWARE = [

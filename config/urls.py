@@ -36,5 +36,6 @@ urlpatterns = [
     path("audit/", include("kaohe.audit.urls")),
     path("tasks/", include("kaohe.tasks.urls")),
     path("diary/", include("kaohe.diary.urls")),
+    path("political/", include("kaohe.political.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,13 +8,16 @@ precision (pages publish them: 2 decimals half up, ratios 4).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Final
 
 import polars as pl
+from django.db.models import Q
 
 from kaohe.engine import schema as s
+from kaohe.org.models import Assignment
 from kaohe.results.models import CadreMonthly, Persistence, RaterStat, Run, UnitMonthly
 from kaohe.web.selectors.common import subject_names, unit_names
 
@@ -155,6 +158,63 @@ def unit_leniency(run: Run) -> list[UnitLeniency]:
         for u, a in pooled.items()
     ]
     return sorted(lines, key=lambda x: (-x.leniency, x.unit))
+
+
+# --- per rater group and per unit head (rules.md §11): the engine's rater statistics regrouped
+
+HEAD_KINDS: Final = ("records", s.EVAL_QUARTERLY, s.EVAL_HALF_YEAR)  # what unit heads rate
+
+
+def rater_groups(run: Run) -> list[RaterLine]:
+    """Per democratic rater group (leaders, peers, subordinates, service recipients): the
+    engine's statistics of the ballots' scores of the group (kind ``democratic_group``): count,
+    mean, population standard deviation, and leniency = the group's mean − the mean of every
+    democratic score; most lenient first (one query)."""
+    return rater_list(run, DEMOCRATIC_GROUP)
+
+
+@dataclass(frozen=True, slots=True)
+class HeadLine:
+    unit: str
+    unit_name: str
+    rater: str
+    name: str
+    kinds: dict[str, RaterLine]  # kind → the engine's statistics of the head's ratings of it
+
+    @property
+    def leniency(self) -> float:
+        """Ratings-weighted mean of the head's leniency over the kinds."""
+        n = sum(line.n for line in self.kinds.values())
+        return (
+            sum(line.n * (line.leniency or 0.0) for line in self.kinds.values()) / n if n else 0.0
+        )
+
+
+def unit_head_ratings(run: Run) -> list[HeadLine]:
+    """Per unit head (a cadre holding a unit's principal post during the year): the monthly
+    levels they gave (``records``: level × 100, MonthlyRecord.rater_code) and their quarterly and
+    half-year ratings (evaluation rows they rated), each kind with count, mean, spread and
+    leniency as the engine computed them; most lenient first (three queries)."""
+    start, end = dt.date(run.year, 1, 1), dt.date(run.year, 12, 31)
+    heads: dict[str, str] = {}
+    held = (
+        Assignment.objects.filter(post__role=s.ROLE_PRINCIPAL, start__lte=end)
+        .filter(Q(end__isnull=True) | Q(end__gte=start))
+        .order_by("start")
+        .values_list("cadre__code", "post__unit__code")
+    )
+    for cadre, unit in held:
+        heads[cadre] = unit  # the latest principal post of the year
+    per: dict[str, dict[str, RaterLine]] = defaultdict(dict)
+    for line in rater_list(run):
+        if line.kind in HEAD_KINDS and line.rater in heads:
+            per[line.rater][line.kind] = line
+    units = unit_names(heads[r] for r in per)
+    lines = [
+        HeadLine(heads[r], units.get(heads[r], heads[r]), r, next(iter(k.values())).name, k)
+        for r, k in per.items()
+    ]
+    return sorted(lines, key=lambda x: (-x.leniency, x.unit, x.rater))
 
 
 def _cadre_finals(run: Run, month: int | None = None) -> pl.DataFrame:

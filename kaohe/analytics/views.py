@@ -43,6 +43,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "kinds": selectors.rater_kinds(shown.run),
             "units": selectors.unit_leniency(shown.run),
+            "rater_groups": selectors.rater_groups(shown.run),
+            "heads": selectors.unit_head_ratings(shown.run),
+            "head_kinds": selectors.HEAD_KINDS,
             "charts": {
                 "months": [month_label(shown.year, m) for m in shown.months],
                 "dynamics": {name: _published(v, 1) for name, v in dynamics.items()},

@@ -47,6 +47,7 @@ OWN_OTHER: Final = (
     "reconciliation",
     "reconfile",
     "goal",
+    "ledger-file",  # a political-quality ledger entry's attachment: the own or the other cadre's
 )
 
 EVERYONE: Final = " ".join(ROLES)
@@ -59,6 +60,9 @@ UNIT_CARD: Final = "admin office inspector unit_head:own section_chief:own cadre
 CADRE_DETAIL: Final = "admin office unit_head:own section_chief:own cadre:own"
 UNIT_PEOPLE: Final = "admin office unit_head:own"  # every cadre of the unit: its head
 DIARY_RECORD: Final = "admin office unit_head:own section_chief:own"  # their people, not self
+# the political-quality ledger: the inspector reads discipline findings of anyone
+LEDGER: Final = "admin office inspector unit_head:own cadre:own"
+TEAM_LEDGER: Final = "admin office inspector unit_head:own"
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +203,20 @@ MATRIX: Final = (
     Row("ratings:completion", "GET", "", OFFICE),
     Row("ratings:remind", "POST", "", OFFICE, (302,)),  # no period posted: back with a message
     Row("ratings:mine", "GET", "", ANY_ROLE),  # one's own submitted ratings
+    # --- political quality (/political/): the ledger of a cadre or a team, read (sources cut by
+    # the role) and written (sources cut by the role: an empty form is refused with 400); the
+    # 优秀 evidence reviews are the office's
+    Row("political:cadre", "GET", "cadre", LEDGER),
+    Row("political:cadre_csv", "GET", "cadre", LEDGER),
+    Row("political:cadre_record", "POST", "cadre", "admin office inspector unit_head:own", (400,)),
+    Row("political:team", "GET", "unit", TEAM_LEDGER),
+    Row("political:team_csv", "GET", "unit", TEAM_LEDGER),
+    Row("political:team_record", "POST", "unit", "admin office inspector", (400,)),
+    # a work-circle entry's attachment: whoever reads the entry (not the inspector: discipline)
+    Row("political:attachment", "GET", "ledger-file", "admin office unit_head:own cadre:own"),
+    Row("political:reviews", "GET", "", OFFICE),
+    Row("political:review", "GET", "cadre", OFFICE),
+    Row("political:review_record", "POST", "cadre", OFFICE, (400,)),
     # --- the public pages: a ballot token or a survey link is the credential
     Row("vote", "GET", "", EVERYONE),
     Row("survey", "GET", "code", EVERYONE),

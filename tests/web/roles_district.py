@@ -23,7 +23,7 @@ from pytest_django import DjangoDbBlocker
 from kaohe.accounts.models import Role, User
 from kaohe.accounts.services import role_assign
 from kaohe.api.services import api_token_create
-from kaohe.collection.models import ImportBatch
+from kaohe.collection.models import Evidence, ImportBatch
 from kaohe.collection.services import data_load, import_file
 from kaohe.core.demo import demo_plan_text
 from kaohe.cycle.models import Period
@@ -44,6 +44,7 @@ from kaohe.followup.models import (
 )
 from kaohe.org.models import Assignment, Cadre, Unit
 from kaohe.plans.services import plan_save
+from kaohe.political.models import EvidenceFile
 from kaohe.reports.models import ExportJob
 from kaohe.results.models import Run
 from kaohe.results.services import run_compute
@@ -130,6 +131,27 @@ def _followup(
     return out
 
 
+def _political_files(own: str, other: str) -> dict[str, tuple[int, int]]:
+    """A work-circle entry of the political-quality ledger with an attachment, for the own and
+    the other cadre."""
+    made: list[int] = []
+    for n, cadre in enumerate((own, other)):
+        entry = Evidence.objects.create(
+            year=YEAR,
+            code=f"LM{n}",
+            subject_code=cadre,
+            date=dt.date(YEAR, 3, 1),
+            source="work",
+            direction="positive",
+            recorded_by="office",
+        )
+        item = EvidenceFile(evidence=entry, name="note.pdf")
+        item.file.save("note.pdf", ContentFile(b"%PDF-1.4 note"), save=False)
+        item.save()
+        made.append(entry.pk)
+    return {"ledger-file": (made[0], made[1])}
+
+
 def _make(tmp: Path) -> District:
     plan = plan_save(yaml_text=demo_plan_text(YEAR))
     frames = demo_frames(plan)
@@ -194,6 +216,7 @@ def _make(tmp: Path) -> District:
         users["office"],
     )
     objects |= tasks_objects(YEAR, mine.cadre.code, other.cadre.code)
+    objects |= _political_files(mine.cadre.code, other.cadre.code)
     return District(
         run=run,
         batch=batch,
