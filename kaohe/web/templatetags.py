@@ -15,15 +15,19 @@ from datetime import datetime
 from typing import Any
 
 from django import template
-from django.http import QueryDict
+from django.contrib.auth.context_processors import PermWrapper
+from django.http import HttpRequest, QueryDict
+from django.template.loader import get_template
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
 from kaohe.core.periods import month_label
 from kaohe.engine.numbers import format_fixed
 from kaohe.web import labels
+from kaohe.web.cache import memo
 
 register = template.Library()
 MISSING = "—"
@@ -111,3 +115,23 @@ def seconds(start: datetime | None, end: datetime | None) -> str:
     if start is None or end is None:
         return MISSING
     return f"{(end - start).total_seconds():.1f}"
+
+
+@register.simple_tag(takes_context=True)
+def nav(context: template.Context) -> SafeString:
+    """The header's navigation (``_nav.html``): its links depend on the user's permissions and
+    the page only, so it is rendered once per user, page and language and kept until the next
+    audited change (a role granted or taken away is one), like the page bodies."""
+    request = context.get("request")
+    user = context.get("user")
+
+    def render() -> str:
+        nav_context = {"request": request, "user": user, "perms": PermWrapper(user)}
+        return str(get_template("_nav.html").render(nav_context))
+
+    if not isinstance(request, HttpRequest) or user is None:
+        return mark_safe(render())  # our own template, escaped when it was rendered
+    match = request.resolver_match
+    page = match.view_name if match is not None else request.path
+    parts = (getattr(user, "pk", None), get_language(), page)
+    return mark_safe(memo(request, "nav", parts, render))
