@@ -7,7 +7,6 @@ Skipped when /usr/bin/chromium is missing, like the journey test.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -22,14 +21,10 @@ from kaohe.accounts.models import Role, User
 from kaohe.accounts.services import role_assign
 from kaohe.evaluations.models import Ballot, BallotToken, Mark, Round
 from kaohe.plans.models import Plan
+from tests.web.e2e_kit import ARTIFACTS, E2E, chromium_page, phone_screen
 from tests.web.evaluations_kit import group_raters, open_with_tokens, org, team_round
-from tests.web.test_e2e_journey import ARGS, ARTIFACTS, CHROMIUM, csp_blocked
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
-]
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = E2E
 T = TypeVar("T")
 
 PHONE = {"width": 390, "height": 844}
@@ -68,27 +63,8 @@ def voting(live_server: LiveServer, plan: Plan) -> Voting:
 
 @pytest.fixture
 def phone(voting: Voting, tmp_path: Path) -> Iterator[Any]:
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            tempfile.mkdtemp(prefix="chromium-", dir=tmp_path),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=ARGS,
-            locale="zh-CN",
-            viewport=PHONE,
-            is_mobile=True,
-            has_touch=True,
-            device_scale_factor=2,
-        )
-        context.set_default_timeout(30_000)
-        try:
-            page = context.new_page()
-            blocked = csp_blocked(page)
-            yield page
-            assert blocked == [], "Content-Security-Policy violations"
-        finally:
-            context.close()
+    with chromium_page(tmp_path, **phone_screen(PHONE), device_scale_factor=2) as page:
+        yield page
 
 
 def test_a_voter_votes_by_token_on_a_phone(voting: Voting, phone: Any) -> None:

@@ -11,7 +11,6 @@ Skipped when /usr/bin/chromium is missing (as the journey test).
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,13 +27,9 @@ from kaohe.plans.models import Plan
 from kaohe.plans.services import plan_save
 from tests.web.conftest import YEAR
 from tests.web.diary_kit import PASSWORD, Team, team
-from tests.web.test_e2e_journey import ARGS, ARTIFACTS, CHROMIUM, csp_blocked
+from tests.web.e2e_kit import ARTIFACTS, E2E, chromium_page, phone_screen
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
-]
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = E2E
 PHONE = {"width": 375, "height": 812}
 
 
@@ -61,26 +56,8 @@ def setup(live_server: LiveServer, plan: Plan) -> tuple[str, Team, dt.date]:
 
 @pytest.fixture
 def phone(setup: Any, tmp_path: Path) -> Iterator[Any]:
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            tempfile.mkdtemp(prefix="chromium-", dir=tmp_path),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=ARGS,
-            locale="zh-CN",
-            viewport=PHONE,
-            is_mobile=True,
-            has_touch=True,
-        )
-        context.set_default_timeout(30_000)
-        try:
-            page = context.new_page()
-            blocked = csp_blocked(page)
-            yield page
-            assert blocked == [], "Content-Security-Policy violations"
-        finally:
-            context.close()
+    with chromium_page(tmp_path, **phone_screen(PHONE)) as page:
+        yield page
 
 
 def _log_in(page: Any, url: str, username: str, then: str) -> None:

@@ -9,7 +9,6 @@ Skipped (and said so by scripts/test) when /usr/bin/chromium is missing; .ci/run
 from __future__ import annotations
 
 import csv
-import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,26 +26,11 @@ from kaohe.engine import schema as s
 from kaohe.plans.services import plan_save
 from tests.engine.worked_example import worked_data, worked_plan
 from tests.web.conftest import YEAR, csv_to_workbook
+from tests.web.e2e_kit import ARTIFACTS, DESKTOP, E2E, chromium_page
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "e2e-Passw0rd-not-secret"
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
-]
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = E2E
 
 
 @dataclass(frozen=True)
@@ -77,22 +61,8 @@ def journey(live_server: LiveServer, tmp_path: Path) -> Journey:
 @pytest.fixture
 def browser_page(journey: Journey, tmp_path: Path) -> Iterator[Any]:
     """A fresh headless chromium profile (zh-CN) and one page of it."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            tempfile.mkdtemp(prefix="chromium-", dir=tmp_path),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=ARGS,
-            locale="zh-CN",
-            viewport={"width": 1280, "height": 900},
-            accept_downloads=True,
-        )
-        context.set_default_timeout(30_000)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
+    with chromium_page(tmp_path, csp=False, **DESKTOP, accept_downloads=True) as page:
+        yield page
 
 
 def _statistics_workbooks(folder: Path) -> tuple[Path, Path]:
@@ -116,17 +86,6 @@ def _statistics_workbooks(folder: Path) -> tuple[Path, Path]:
 
 def _shot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-def csp_blocked(page: Any) -> list[str]:
-    """What chromium blocks under the Content-Security-Policy (it says so on the console): the
-    list fills while ``page`` works; a test asserts it stays empty."""
-    blocked: list[str] = []
-    page.on(
-        "console",
-        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
-    )
-    return blocked
 
 
 CANVAS_COLOURS = """(el) => {

@@ -9,7 +9,6 @@ Skipped when /usr/bin/chromium is missing, like the journey test.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,42 +19,19 @@ from pytest_django.live_server_helper import LiveServer
 
 from kaohe.ratings.models import Rating
 from tests.web.conftest import YEAR
+from tests.web.e2e_kit import ARTIFACTS, E2E, chromium_page, phone_screen
 from tests.web.test_e2e_ballot import _db
-from tests.web.test_e2e_journey import ARGS, ARTIFACTS, CHROMIUM, csp_blocked
 from tests.web.test_ratings import Org, org  # noqa: F401  # the fixture
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
-]
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = E2E
 
 PHONE = {"width": 375, "height": 812}
 
 
 @pytest.fixture
 def phone(live_server: LiveServer, tmp_path: Path) -> Iterator[Any]:
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            tempfile.mkdtemp(prefix="chromium-", dir=tmp_path),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=ARGS,
-            locale="zh-CN",
-            viewport=PHONE,
-            is_mobile=True,
-            has_touch=True,
-            device_scale_factor=2,
-        )
-        context.set_default_timeout(30_000)
-        try:
-            page = context.new_page()
-            blocked = csp_blocked(page)
-            yield page
-            assert blocked == [], "Content-Security-Policy violations"
-        finally:
-            context.close()
+    with chromium_page(tmp_path, **phone_screen(PHONE), device_scale_factor=2) as page:
+        yield page
 
 
 def _login(page: Any, base: str, username: str) -> None:

@@ -4,7 +4,6 @@ to test-artifacts/. Skipped when /usr/bin/chromium is missing; .ci/run installs 
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,15 +20,12 @@ from kaohe.plans.services import plan_save
 from kaohe.results.models import Persistence, Run
 from kaohe.results.services import run_create, run_execute
 from tests.web.conftest import YEAR, demo_frames
-from tests.web.test_e2e_journey import ARGS, ARTIFACTS, CANVAS_COLOURS, CHROMIUM, csp_blocked
+from tests.web.e2e_kit import ARTIFACTS, DESKTOP, E2E, chromium_page
+from tests.web.test_e2e_journey import CANVAS_COLOURS
 
 PASSWORD = "e2e-Passw0rd-not-secret"
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed"),
-]
-sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = E2E
 
 
 @pytest.fixture
@@ -50,25 +46,8 @@ def site(live_server: LiveServer, settings: Any, tmp_path: Path) -> str:
 
 @pytest.fixture
 def page(site: str, tmp_path: Path) -> Iterator[Any]:
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            tempfile.mkdtemp(prefix="chromium-", dir=tmp_path),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=ARGS,
-            locale="zh-CN",
-            viewport={"width": 1280, "height": 900},
-            accept_downloads=True,
-        )
-        context.set_default_timeout(30_000)
-        try:
-            page = context.new_page()
-            blocked = csp_blocked(page)
-            yield page
-            assert blocked == [], "Content-Security-Policy violations"
-        finally:
-            context.close()
+    with chromium_page(tmp_path, **DESKTOP, accept_downloads=True) as page:
+        yield page
 
 
 def _drawn(page: Any, selector: str, shot: str) -> None:
