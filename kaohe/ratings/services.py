@@ -30,7 +30,7 @@ from kaohe.org.models import Unit
 from kaohe.plans.selectors import plan_for_year
 from kaohe.ratings import selectors
 from kaohe.ratings.models import Rating
-from kaohe.ratings.periods import RatingPeriod, Window, rating_window
+from kaohe.ratings.periods import RatingPeriod, Window, periods_of, rating_window
 
 
 class RatingError(Exception):
@@ -234,4 +234,20 @@ def reminders_send(*, period: RatingPeriod, today: dt.date | None = None) -> int
                 },
                 url=url,
             )
+    return made
+
+
+def open_windows_remind(*, today: dt.date | None = None) -> int:
+    """The daily reminders (``manage.py kaohe_remind``): for every period of this year and the
+    last whose window is open today, :func:`reminders_send`; the number of notifications made."""
+    today = today or timezone.localdate()
+    made = 0
+    for year in (today.year - 1, today.year):
+        row = plan_for_year(year=year)
+        if row is None:
+            continue
+        plan = row.parsed()
+        for period in periods_of(year):
+            if window_of(period, plan).state(today) == "open":
+                made += reminders_send(period=period, today=today)
     return made

@@ -5,9 +5,11 @@ the pages' gates, "我的评价", completion and reminders, and golden numbers t
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -417,6 +419,22 @@ def test_the_office_sees_who_has_not_rated_and_reminds_them(
     assert not Notification.objects.filter(user=org.cadre).exists()
     # once a day: reminding again today makes nothing new
     assert reminders_send(period=Q1, today=IN_Q1_WINDOW) == 0
+
+
+@pytest.mark.django_db
+def test_the_daily_reminders_remind_heads_while_a_window_is_open(org: Org) -> None:
+    out = io.StringIO()
+    # 2 April: the first quarter's window (1–14 April) is open, no other is; the head has rated
+    # nobody yet
+    call_command("kaohe_remind", "--date", IN_Q1_WINDOW.isoformat(), stdout=out)
+    note = Notification.objects.get(user=org.head)
+    assert Q1.code in note.text
+    sent = Notification.objects.filter(key__startswith=f"ratings:{Q1.code}:").count()
+    assert sent >= 1
+    assert f"{sent} reminder(s) sent" in out.getvalue()
+    # after the window: nothing more for the quarter
+    call_command("kaohe_remind", "--date", f"{YEAR}-05-06", stdout=io.StringIO())
+    assert Notification.objects.filter(user=org.head).count() == 1
 
 
 # --- golden numbers through the engine
