@@ -5,8 +5,9 @@ import service (:func:`frames_lock_problems`, problems naming the table, row and
 written), the bulk demo load and reset, the creation of a run (:func:`run_lock_check`: pages, API
 and ``kaohe_compute``), the admin of the monthly data (kaohe.cycle.admin_lock) and, as the last
 line of defence, a ``pre_save``/``pre_delete`` receiver on every monthly data model of
-kaohe.collection. The only way through is :func:`lock_bypass`, used by the approval of a formal
-adjustment (kaohe.cycle.services.adjustments).
+kaohe.collection (and of another app's models that ask for it: :func:`monthly_models`). The
+only way through is :func:`lock_bypass`, used by the approval of a formal adjustment
+(kaohe.cycle.services.adjustments).
 """
 
 from __future__ import annotations
@@ -136,11 +137,15 @@ def run_lock_check(*, year: int, through_month: int | None) -> None:
 
 
 def monthly_models() -> list[type[models.Model]]:
-    """The data models of kaohe.collection kept per year and month."""
+    """The data models of kaohe.collection kept per year and month, and any other app's model
+    with ``year`` and ``month`` fields that asks for the guard (``month_locked = True``: the
+    post tasks and reconciliations of kaohe.tasks)."""
     found = []
-    for model in apps.get_app_config("collection").get_models():
+    for model in apps.get_models():
         names = {f.name for f in model._meta.concrete_fields}
-        if {"year", "month"} <= names and not hasattr(model, "instance_type"):
+        if not {"year", "month"} <= names or hasattr(model, "instance_type"):
+            continue
+        if model._meta.app_label == "collection" or getattr(model, "month_locked", False):
             found.append(model)
     return found
 

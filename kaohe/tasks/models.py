@@ -53,6 +53,8 @@ class Milestone(TimeStamped):
 class PostTask(TimeStamped):
     """A post's task of a month (岗位任务), optionally serving a section task."""
 
+    month_locked = True  # kaohe.cycle.guard refuses a save or delete in a locked month
+
     year = year_field()
     month = month_field()
     post = models.ForeignKey(
@@ -92,6 +94,8 @@ def report_file_path(instance: ReportFile, filename: str) -> str:
 
 class Report(TimeStamped):
     """月对账: a cadre's report on the month's post tasks and its rating."""
+
+    month_locked = True  # kaohe.cycle.guard refuses a save or delete in a locked month
 
     class State(models.TextChoices):
         SUBMITTED = "submitted", _("已提交")

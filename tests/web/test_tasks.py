@@ -218,6 +218,12 @@ def test_a_locked_month_refuses_post_tasks_milestones_and_copies(org: Org) -> No
         services.post_tasks_copy(posts=[org.posts["P4"]], year=YEAR, from_month=1, to_month=2)
     assert PostTask.objects.count() == 1  # all or nothing: not even month 1 of "y"
     assert not Milestone.objects.exists()
+    # and past the services (the admin, a shell): the model refuses a locked month's row
+    with pytest.raises(MonthLockedError):
+        PostTask.objects.create(post=org.posts["P4"], year=YEAR, month=2, name="z")
+    period_at(1, Period.State.LOCKED)
+    with pytest.raises(MonthLockedError):
+        PostTask.objects.get().delete()
 
 
 # --- section results
