@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import polars as pl
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from kaohe.accounts.scope import AnyUser
 from kaohe.collection.exchange import TABLE_MAPS
@@ -277,11 +277,12 @@ def candidates(run: Run, top: float) -> list[Candidate]:
     reviews = {
         r.subject_code: r for r in TopReview.objects.filter(year=run.year, subject_code__in=codes)
     }
-    counts: dict[str, int] = {}
-    for code in Evidence.objects.filter(year=run.year, subject_code__in=codes).values_list(
-        "subject_code", flat=True
-    ):
-        counts[code] = counts.get(code, 0) + 1
+    counts: dict[str, int] = dict(
+        Evidence.objects.filter(year=run.year, subject_code__in=codes)
+        .values("subject_code")
+        .annotate(n=Count("id"))
+        .values_list("subject_code", "n")
+    )
     names = dict(Cadre.objects.filter(code__in=codes).values_list("code", "name"))
     names |= dict(Unit.objects.filter(code__in=codes).values_list("code", "name"))
     found = [

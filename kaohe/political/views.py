@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -225,6 +226,9 @@ def _require_reviewer(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+REVIEWS_PER_PAGE = 100  # candidates on a page of the list (pending first)
+
+
 def _grades(year: int) -> Grades:
     plan = selectors.year_plan(year)
     return plan.grades if plan is not None else Grades()
@@ -245,7 +249,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
         {
             "shown": shown,
             "annual": annual,
-            "candidates": found,
+            "candidates": Paginator(found, REVIEWS_PER_PAGE).get_page(request.GET.get("page")),
             "pending": sum(c.pending for c in found),
             "grades": grades,
             "final_on": selectors.year_final(shown.year),
