@@ -11,10 +11,10 @@ from django.db.models import Q, QuerySet
 
 from kaohe.accounts.scope import AnyUser, scope_for
 from kaohe.collection.models import IndicatorResult, Task
+from kaohe.core.periods import month_end
 from kaohe.org.models import Assignment, Cadre, Post, Section, Unit
 from kaohe.tasks import permissions
 from kaohe.tasks.models import Milestone, PostTask, Report
-from kaohe.tasks.services import month_end
 
 
 def holders(post_ids: list[int], year: int, month: int) -> dict[int, Cadre]:

@@ -6,7 +6,6 @@ when refused.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -22,8 +21,10 @@ from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import User
 from kaohe.collection.models import IndicatorResult, MonthlyRecord, Task
+from kaohe.core.periods import month_end
 from kaohe.cycle.guard import locked_months, month_lock_check
 from kaohe.cycle.uploads import evidence_validators
+from kaohe.engine.plan import Plan as EnginePlan
 from kaohe.org.models import Assignment, Cadre, Post, Section, Unit
 from kaohe.plans.selectors import plan_for_year
 from kaohe.tasks import permissions
@@ -46,10 +47,6 @@ class TasksError(Exception):
 # --- reads the writes need
 
 
-def month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
 def post_at(cadre: Cadre, year: int, month: int) -> Post | None:
     """The post ``cadre`` holds on the month's last day (rules.md §1), if any."""
     day = month_end(year, month)
@@ -67,7 +64,7 @@ def rating_levels(year: int) -> dict[str, float]:
     """The plan's rating levels (名称 → value) of ``year``; the engine's default without a plan."""
     plan = plan_for_year(year=year)
     if plan is None:
-        return {"优": 1.0, "良": 0.85, "中": 0.7, "差": 0.5}
+        return dict(EnginePlan.model_fields["rating_levels"].get_default(call_default_factory=True))
     return dict(plan.parsed().rating_levels)
 
 
