@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from pathlib import PurePath
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -21,7 +19,7 @@ from kaohe.accounts.models import User
 from kaohe.collection.models import Evidence, TopReview
 from kaohe.cycle.guard import MonthLockedError, month_lock_check
 from kaohe.engine import schema as s
-from kaohe.followup.services.actions import ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES
+from kaohe.followup.services.actions import checked_attachment_name
 from kaohe.political.models import EvidenceFile
 from kaohe.political.predicates import recordable_sources
 from kaohe.political.selectors import Subject, year_final, year_plan
@@ -60,35 +58,9 @@ def _lock(year: int, day: dt.date) -> None:
         ) from exc
 
 
-def _checked_name(upload: UploadedFile) -> str:
-    """The attachment's file name once its size and type (by its first bytes) were checked:
-    the follow-up records' limits and types."""
-    name = PurePath(upload.name or "").name
-    limit = int(getattr(settings, "KAOHE_ATTACHMENT_MAX_BYTES", ATTACHMENT_MAX_BYTES))
-    if (upload.size or 0) > limit:
-        raise PoliticalError(
-            _("附件 %(name)s 超过 %(mb)d MB。") % {"name": name, "mb": limit // (1024 * 1024)}
-        )
-    suffix = PurePath(name).suffix.lower()
-    magic = ATTACHMENT_TYPES.get(suffix)
-    if magic is None:
-        raise PoliticalError(
-            _("附件 %(name)s 的类型不允许（可用：%(types)s）。")
-            % {"name": name, "types": "、".join(sorted(ATTACHMENT_TYPES))}
-        )
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(m) for m in magic):
-        raise PoliticalError(
-            _("附件 %(name)s 的内容与其扩展名 %(suffix)s 不符。") % {"name": name, "suffix": suffix}
-        )
-    return name
-
-
 def _attach(entry: Evidence, upload: UploadedFile, user: User) -> None:
     """The entry's attachment, replacing an earlier one (the old file is removed)."""
-    name = _checked_name(upload)
+    name = checked_attachment_name(upload, PoliticalError)
     found = EvidenceFile.objects.filter(evidence=entry).first()
     old = found.file.name if found is not None and found.file else ""
     item = found or EvidenceFile(evidence=entry)
@@ -135,7 +107,7 @@ def evidence_record(
     if date.year != year:
         raise PoliticalError(_("日期须在 %(year)d 年内。") % {"year": year})
     if attachment is not None:
-        _checked_name(attachment)
+        checked_attachment_name(attachment, PoliticalError)
     _refuse_if_final(year)
     _lock(year, date)
     if code:

@@ -122,18 +122,20 @@ def actions_from_run(*, run: Run) -> SyncCounts:
     return SyncCounts(created=len(new), updated=updated, dropped=len(dropped))
 
 
-def _check_attachment(upload: UploadedFile) -> str:
-    """The attachment's file name after its size and type were checked."""
+def checked_attachment_name(upload: UploadedFile, error: type[Exception] = FollowupError) -> str:
+    """The attachment's file name after its size and type (by its first bytes) were checked;
+    ``error`` (the caller's refusal) says why not. The follow-up records' and the political
+    ledger's attachments."""
     name = PurePath(upload.name or "").name
     limit = int(getattr(settings, "KAOHE_ATTACHMENT_MAX_BYTES", ATTACHMENT_MAX_BYTES))
     if (upload.size or 0) > limit:
-        raise FollowupError(
+        raise error(
             _("附件 %(name)s 超过 %(mb)d MB。") % {"name": name, "mb": limit // (1024 * 1024)}
         )
     suffix = PurePath(name).suffix.lower()
     magic = ATTACHMENT_TYPES.get(suffix)
     if magic is None:
-        raise FollowupError(
+        raise error(
             _("附件 %(name)s 的类型不允许（可用：%(types)s）。")
             % {"name": name, "types": "、".join(sorted(ATTACHMENT_TYPES))}
         )
@@ -141,7 +143,7 @@ def _check_attachment(upload: UploadedFile) -> str:
     head = upload.read(8)
     upload.seek(0)
     if not any(head.startswith(m) for m in magic):
-        raise FollowupError(
+        raise error(
             _("附件 %(name)s 的内容与其扩展名 %(suffix)s 不符。") % {"name": name, "suffix": suffix}
         )
     return name
@@ -175,7 +177,7 @@ def action_record_add(
         recorded_by=user,
     )
     if attachment is not None:
-        record.attachment_name = _check_attachment(attachment)
+        record.attachment_name = checked_attachment_name(attachment)
         record.attachment.save(record.attachment_name, attachment, save=False)
     record.full_clean()
     record.save()
