@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -104,29 +105,27 @@ def _value(entry: Entry, kind: str, plan: EnginePlan) -> tuple[float, str, str] 
     return float(score), entry.level, ""
 
 
+def _evaluation_key(rating: Rating) -> dict[str, Any]:
+    """The natural key of the evaluation row a rating writes (one per rater)."""
+    return {
+        "year": rating.year,
+        "subject_code": rating.subject_code,
+        "period": rating.period,
+        "kind": rating.kind,
+        "item": rating.item,
+        "rater_group": "",
+        "rater_code": rating.rater_code,
+    }
+
+
 def _evaluation_write(rating: Rating) -> None:
     Evaluation.objects.update_or_create(
-        year=rating.year,
-        subject_code=rating.subject_code,
-        period=rating.period,
-        kind=rating.kind,
-        item=rating.item,
-        rater_group="",
-        rater_code=rating.rater_code,
-        defaults={"score": rating.score, "ballots": None},
+        **_evaluation_key(rating), defaults={"score": rating.score, "ballots": None}
     )
 
 
 def _evaluation_delete(rating: Rating) -> None:
-    Evaluation.objects.filter(
-        year=rating.year,
-        subject_code=rating.subject_code,
-        period=rating.period,
-        kind=rating.kind,
-        item=rating.item,
-        rater_group="",
-        rater_code=rating.rater_code,
-    ).delete()
+    Evaluation.objects.filter(**_evaluation_key(rating)).delete()
 
 
 @transaction.atomic
