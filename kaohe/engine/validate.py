@@ -106,7 +106,7 @@ def problems_where(
 ) -> list[Problem]:
     """One problem per row of ``frame`` where ``condition`` is true (null counts as false)."""
     text = pl.lit(message) if isinstance(message, str) else message
-    bad = frame.filter(condition).select(pl.col(s.ROW), text.alias(_MESSAGE))
+    bad = frame.lazy().filter(condition).select(pl.col(s.ROW), text.alias(_MESSAGE)).collect()
     return [Problem(file, row, column, msg) for row, msg in bad.iter_rows()]
 
 
@@ -292,6 +292,20 @@ class _Validator:
 
     def with_subjects(self, table: str) -> pl.DataFrame:
         return self.t[table].join(self.subjects, on=s.SUBJECT_ID, how="left", maintain_order="left")
+
+    @cached_property
+    def results(self) -> pl.DataFrame:
+        """The results rows with their subject (three checks read them)."""
+        return self.with_subjects(s.RESULTS)
+
+    @cached_property
+    def unit_results(self) -> pl.DataFrame:
+        """The results rows of units, with the plan indicator (:func:`_with_indicators`).
+
+        Sections' rows are for their tasks (:func:`_results_sections`), never an indicator.
+        """
+        rows = self.results.filter(pl.col(_TYPE) == s.SUBJECT_UNIT)
+        return _with_indicators(self, rows, s.SUBJECT_ID)
 
     def month_ends(self) -> pl.DataFrame:
         """The run's months with their last day."""
@@ -885,15 +899,13 @@ def _economic_targets(v: _Validator) -> None:
 
 @_check(s.RESULTS, *SUBJECT_TABLES)
 def _results_units(v: _Validator) -> None:
-    results = v.with_subjects(s.RESULTS)
-    v.subject(s.RESULTS, results, (s.SUBJECT_UNIT, s.SUBJECT_SECTION))
-    rows = _with_indicators(v, results, s.SUBJECT_ID)
-    is_unit = pl.col(_TYPE) == s.SUBJECT_UNIT
-    _indicator_of_category(v, s.RESULTS, rows, is_unit)
+    v.subject(s.RESULTS, v.results, (s.SUBJECT_UNIT, s.SUBJECT_SECTION))
+    rows = v.unit_results
+    _indicator_of_category(v, s.RESULTS, rows, pl.lit(True))
     v.flag(
         s.RESULTS,
         rows,
-        is_unit & (pl.col(_METHOD) == VOLUME_GROWTH),
+        pl.col(_METHOD) == VOLUME_GROWTH,
         s.INDICATOR,
         pl.format(
             f"indicator '{{}}' is a {VOLUME_GROWTH} indicator: its data belongs in "
@@ -901,7 +913,7 @@ def _results_units(v: _Validator) -> None:
             pl.col(s.INDICATOR),
         ),
     )
-    scored = rows.filter(is_unit & (pl.col(_METHOD) != VOLUME_GROWTH))
+    scored = rows.filter(pl.col(_METHOD) != VOLUME_GROWTH)
     _method_columns(v, scored)
     _monthly_rows_complete(v, s.RESULTS, scored, s.SUBJECT_ID)
     _ignored_rows(v, s.RESULTS, scored, s.SUBJECT_ID)
@@ -922,8 +934,7 @@ def _results_sections(v: _Validator) -> None:
         )
     )
     rows = (
-        v.with_subjects(s.RESULTS)
-        .filter(pl.col(_TYPE) == s.SUBJECT_SECTION)
+        v.results.filter(pl.col(_TYPE) == s.SUBJECT_SECTION)
         .join(tasks, on=[s.SUBJECT_ID, s.INDICATOR], how="left", maintain_order="left")
     )
     v.flag(
@@ -1038,9 +1049,8 @@ def _inputs(v: _Validator) -> None:
 @_check(s.RESULTS, s.INPUTS, *SUBJECT_TABLES)
 def _formula_inputs_present(v: _Validator) -> None:
     """Every results row of a formula indicator needs each input name its formula uses."""
-    rows = _with_indicators(v, v.t[s.RESULTS], s.SUBJECT_ID)
     needed = (
-        rows.filter((pl.col(_METHOD) == FORMULA) & (pl.col(_NEEDS).list.len() > 0))
+        v.unit_results.filter((pl.col(_METHOD) == FORMULA) & (pl.col(_NEEDS).list.len() > 0))
         .select(s.ROW, s.SUBJECT_ID, s.INDICATOR, s.MONTH, pl.col(_NEEDS).alias(s.INPUT_NAME))
         .explode(s.INPUT_NAME)
     )
