@@ -195,13 +195,19 @@ def score_cadres(
     A coded frame sorted by its key, one row per scored cadre-month: ``held`` (from
     :func:`posts_at_month_end`) with the own score, upper, events, final and ranks.
     """
-    records = data[s.RECORDS].filter(~pl.col(s.ON_LEAVE).fill_null(False))
+    records = (
+        data[s.RECORDS]
+        .lazy()
+        .filter(~pl.col(s.ON_LEAVE).fill_null(False))
+        .select(s.CADRE_ID, s.MONTH, *OWN_INPUTS)
+        .collect()
+    )
     own = (
-        ids.cadres.encode(records.select(s.CADRE_ID, s.MONTH, *OWN_INPUTS), s.CADRE_ID)
+        ids.cadres.encode(records, s.CADRE_ID)
         .select(cadre_month(pl.col(s.CADRE_ID), pl.col(s.MONTH)), **own_score(plan))
         .with_columns((pl.col(s.ATTENDANCE) + pl.col(s.WEEKLY) + pl.col(s.MONTHLY)).alias(s.OWN))
-        .sort(KEY)
     )
+    own = in_key_order(own, KEY)  # records usually come by cadre and month: no sort then
     frame = held.join(own, on=KEY, how="inner")  # both sorted by the key: a merge
     del own
     unit_s = Lookup.monthly(
@@ -265,21 +271,28 @@ def rank_cadres(
     """
     published = cents(pl.col(score))
     unit = group_ranks(frame, [*by, s.UNIT_ID, s.ROLE], published, cut_share=cut_share)
-    category = group_ranks(frame, [*by, s.CATEGORY, s.ROLE], published, cut_share=cut_share)
-    both = pl.concat(
-        [unit, category.rename(lambda c: f"_category_{c}")], how="horizontal"
-    ).with_columns((pl.col(s.RANK_N) < min_group).alias(BY_CATEGORY))
-    chosen = both.select(
-        pl.col(BY_CATEGORY),
-        *(
-            pl.when(pl.col(BY_CATEGORY))
-            .then(pl.col(f"_category_{c}"))
-            .otherwise(pl.col(c))
-            .alias(c)
-            for c in unit.columns
-        ),
-    )
-    return frame.with_columns(chosen.get_columns())
+    small = unit[s.RANK_N] < min_group
+    by_category = small.alias(BY_CATEGORY)
+    if not small.any():
+        return frame.with_columns(*unit.get_columns(), by_category)
+    # Only the category groups that hold a small unit group are ranked: in a district most
+    # staff groups are large, so most rows need no second ranking.
+    category_group = [*by, s.CATEGORY, s.ROLE]
+    groups = frame.select(category_group).filter(small).unique()
+    needed = frame.select(
+        pl.struct(category_group).is_in(groups.select(pl.struct(category_group)).to_series())
+    ).to_series()
+    at = needed.arg_true()
+    ranked = frame.select(*category_group, score).filter(needed)
+    category = group_ranks(ranked, category_group, published, cut_share=cut_share)
+    use = small.gather(at)  # of the ranked rows, those whose peer group is the category's
+    rows = at.filter(use).to_numpy()
+    chosen = []
+    for name in unit.columns:
+        column = unit[name].to_numpy().copy()
+        column[rows] = category[name].filter(use).to_numpy()
+        chosen.append(pl.Series(name, column, dtype=unit.schema[name]))
+    return frame.with_columns(*chosen, by_category)
 
 
 def peer_group(ids: Ids) -> pl.Expr:

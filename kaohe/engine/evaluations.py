@@ -27,7 +27,7 @@ def evaluation_rows(
     wanted = pl.col(s.KIND).is_in(list(kinds))
     if period is not None:
         wanted = wanted & (pl.col(s.PERIOD) == period)
-    rows = data[s.EVALUATIONS].filter(wanted).select(s.SUBJECT_ID, *columns)
+    rows = data[s.EVALUATIONS].lazy().filter(wanted).select(s.SUBJECT_ID, *columns).collect()
     rows = rows.with_columns(ids.subjects.code(rows, s.SUBJECT_ID).alias(SUBJECT))
     return (
         rows.drop_nulls(SUBJECT).with_columns(ids.subject_type(pl.col(SUBJECT))).drop(s.SUBJECT_ID)

@@ -174,10 +174,12 @@ def grade_cadres(
     )
     leave = (
         data[s.RECORDS]
+        .lazy()
         .filter(pl.col(s.ON_LEAVE).fill_null(False))
         .group_by(s.CADRE_ID)
         .agg(pl.len().cast(pl.Int64).alias("_leave_months"))
         .rename({s.CADRE_ID: s.SUBJECT_ID})
+        .collect()
     )
     unit_veto = vetoed.join(
         data[s.UNITS].select(pl.col(s.UNIT_ID).alias(s.SUBJECT_ID)), on=s.SUBJECT_ID
@@ -264,7 +266,8 @@ def grade_cadres(
 def quota_table(graded: pl.DataFrame) -> pl.DataFrame:
     """Quota use per group: graded subjects, places, candidates and places granted."""
     return (
-        graded.filter(~pl.col("_undetermined"))
+        graded.lazy()
+        .filter(~pl.col("_undetermined"))
         .group_by(s.QUOTA_GROUP, s.SUBJECT_TYPE)
         .agg(
             pl.len().cast(pl.Int64).alias(s.N),
@@ -272,4 +275,5 @@ def quota_table(graded: pl.DataFrame) -> pl.DataFrame:
             pl.col("_candidate").sum().cast(pl.Int64).alias(s.CANDIDATES),
             pl.col("_granted").sum().cast(pl.Int64).alias(s.GRANTED),
         )
+        .collect()
     )

@@ -143,7 +143,11 @@ def _ratings(data: DataSet, ids: Ids, kind: str, letter: str, count: int) -> Loo
     """The mean rating of ``kind`` (§6) per cadre and quarter or half (slot = number − 1)."""
     slots = {f"{data.year}-{letter}{n}": n - 1 for n in range(1, count + 1)}
     rows = (
-        data[s.EVALUATIONS].filter(pl.col(s.KIND) == kind).select(s.SUBJECT_ID, s.PERIOD, s.SCORE)
+        data[s.EVALUATIONS]
+        .lazy()
+        .filter(pl.col(s.KIND) == kind)
+        .select(s.SUBJECT_ID, s.PERIOD, s.SCORE)
+        .collect()
     )
     rows = ids.cadres.encode(rows, s.SUBJECT_ID)  # teams' ratings have no cadre code
     slot = pl.col(s.PERIOD).replace_strict(slots, default=None, return_dtype=pl.UInt64)

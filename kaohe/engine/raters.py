@@ -18,10 +18,12 @@ def rater_stats(plan: Plan, data: DataSet) -> pl.DataFrame:
 
     Each source (records, results, evaluations, democratic ballots by group) holds kinds of its
     own, so each is summarised apart: nothing is concatenated, and the kind means come from a
-    group-by over a few kinds rather than a window over every rating.
+    group-by over a few kinds rather than a window over every rating. One lazy query: the
+    filtered sources are never held whole (the evaluations alone are a dozen million rows).
     """
     records = (
         data[s.RECORDS]
+        .lazy()
         .filter(pl.col(s.RATER_ID).is_not_null())
         .select(
             pl.lit("records").alias(s.KIND),
@@ -31,6 +33,7 @@ def rater_stats(plan: Plan, data: DataSet) -> pl.DataFrame:
     )
     results = (
         data[s.RESULTS]
+        .lazy()
         .filter(pl.col(s.SCORER_ID).is_not_null())
         .select(
             pl.lit("results").alias(s.KIND),
@@ -38,7 +41,7 @@ def rater_stats(plan: Plan, data: DataSet) -> pl.DataFrame:
             (level_value(plan, pl.col(s.LEVEL)) * 100).alias(s.VALUE),
         )
     )
-    evaluations = data[s.EVALUATIONS]
+    evaluations = data[s.EVALUATIONS].lazy()
     rated = evaluations.filter(pl.col(s.RATER_ID).is_not_null()).select(
         s.KIND, pl.col(s.RATER_ID).alias(s.RATER), pl.col(s.SCORE).alias(s.VALUE)
     )
@@ -52,10 +55,11 @@ def rater_stats(plan: Plan, data: DataSet) -> pl.DataFrame:
         pl.concat(parts)
         .with_columns((pl.col(s.MEAN) - pl.col(KIND_MEAN)).alias(s.LENIENCY))
         .drop(KIND_MEAN)
+        .collect()
     )
 
 
-def _summary(values: pl.DataFrame) -> pl.DataFrame:
+def _summary(values: pl.LazyFrame) -> pl.LazyFrame:
     """Count, mean and spread per kind and rater, with the kind's mean."""
     kinds = values.group_by(s.KIND).agg(pl.col(s.VALUE).mean().alias(KIND_MEAN))
     return (

@@ -102,6 +102,10 @@ def score(plan: Plan, data: DataSet) -> Results:
     tables built from them are done.
     """
     ids = Ids.of(plan, data)
+    # First the steps that read the large input tables but publish little: their working
+    # frames come and go before the cadre-month frames and the published tables take memory.
+    raters = rater_stats(plan, data)
+    pol = political(plan, data, ids)
     units = score_units(plan, data, ids)
     district = district_frame(data)
     sections = score_sections(plan, data, units.monthly, district)
@@ -113,7 +117,6 @@ def score(plan: Plan, data: DataSet) -> Results:
     del held
     up = unit_periods(data, units.monthly)
     cp = cadre_periods(plan, data, ids, cadres)
-    pol = political(plan, data, ids)
     tables: dict[str, pl.DataFrame] = {
         "unit_monthly": units.monthly,
         "unit_groups": units.groups,
@@ -202,7 +205,7 @@ def score(plan: Plan, data: DataSet) -> Results:
         )
     )
     del cadres
-    tables["rater_stats"] = rater_stats(plan, data)
+    tables["rater_stats"] = raters
     tables["warnings"] = _warnings(data, units.warnings)
     finished = {}
     for name in s.OUTPUTS:

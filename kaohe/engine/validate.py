@@ -27,6 +27,7 @@ from kaohe.engine import schema as s
 from kaohe.engine.common import month_end
 from kaohe.engine.errors import Problem
 from kaohe.engine.formula import compile_formula
+from kaohe.engine.keys import Codes
 from kaohe.engine.plan import FORMULA_BASE_NAMES, TASK_METHODS, Plan
 
 PLAN_FILE: Final = "plan"
@@ -90,7 +91,8 @@ _PREV_ROW: Final = "_prev_row"
 _COUNT: Final = "_count"
 _OVERRIDE: Final = "_override"
 _HELD: Final = "_held"
-_RECORDED: Final = "_recorded"
+_CODE: Final = "_code"
+_BITS: Final = "_bits"
 _GAPS: Final = "_gaps"
 
 
@@ -291,7 +293,20 @@ class _Validator:
         )
 
     def with_subjects(self, table: str) -> pl.DataFrame:
-        return self.t[table].join(self.subjects, on=s.SUBJECT_ID, how="left", maintain_order="left")
+        """The table with its subject's type, category and unit (null: not a subject)."""
+        frame = self.t[table]
+        code = self.subject_codes.code(frame, s.SUBJECT_ID)
+        about = self.subjects_by_code
+        return frame.with_columns(about[c].gather(code) for c in about.columns)
+
+    @cached_property
+    def subject_codes(self) -> Codes:
+        return Codes(self.subjects[s.SUBJECT_ID].sort())
+
+    @cached_property
+    def subjects_by_code(self) -> pl.DataFrame:
+        """:attr:`subjects` by code: subject code ``i`` is row ``i``, without the id."""
+        return self.subjects.sort(s.SUBJECT_ID).drop(s.SUBJECT_ID)
 
     @cached_property
     def results(self) -> pl.DataFrame:
@@ -414,32 +429,37 @@ class _Validator:
         )
 
     @cached_property
-    def held_months(self) -> pl.DataFrame:
-        """Every cadre of the cadres table with the months on whose last day it holds a post.
+    def cadre_codes(self) -> Codes:
+        """The cadres table's ids as codes (:mod:`kaohe.engine.keys`): the large tables' cadre
+        ids are looked up by binary search over runs, not hashed row by row."""
+        return Codes.of(self.t[s.CADRES][s.CADRE_ID])
+
+    @cached_property
+    def held_months(self) -> pl.Series:
+        """For each cadre code, the months on whose last day the cadre holds a post.
 
         The months are the bits of one integer (month m is ``1 << m``; see :func:`_month_bit`):
-        a record is then checked with one join and a bit test, instead of a join with every
+        a record is then checked with one gather and a bit test, instead of a join with every
         assignment and a filter by date (rules.md §1). 0: no post in any month.
         """
-        a = self.t[s.ASSIGNMENTS]
         held: pl.Expr = pl.lit(0, pl.Int64)
         for m in range(1, 13):
             day = month_end(self.year, m)
             holds = (pl.col(s.START) <= day) & (pl.col(s.END).is_null() | (pl.col(s.END) >= day))
             held = held | pl.when(holds).then(1 << m).otherwise(0)
-        per_cadre = (
-            a.filter(pl.col(s.CADRE_ID).is_not_null())
-            .group_by(s.CADRE_ID)
-            .agg(held.bitwise_or().alias(_HELD))
-        )
-        return (
-            self.t[s.CADRES]
-            .select(s.CADRE_ID)
-            .drop_nulls()
-            .unique()
-            .join(per_cadre, on=s.CADRE_ID, how="left")
-            .with_columns(pl.col(_HELD).fill_null(0))
-        )
+        return _bits_by_code(self.cadre_codes, self.t[s.ASSIGNMENTS], held)
+
+
+def _bits_by_code(codes: Codes, frame: pl.DataFrame, bits: pl.Expr) -> pl.Series:
+    """The bitwise or of ``bits`` over the rows of each cadre code of ``frame`` (0: no row)."""
+    per_code = (
+        frame.select(codes.code(frame, s.CADRE_ID).alias(_CODE), bits.alias(_BITS))
+        .drop_nulls(_CODE)
+        .group_by(_CODE)
+        .agg(pl.col(_BITS).bitwise_or())
+    )
+    dense = pl.repeat(0, len(codes), dtype=pl.Int64, eager=True)
+    return dense.scatter(per_code[_CODE], per_code[_BITS])
 
 
 # ---- organisation (rules.md §1) ------------------------------------------------------------------
@@ -1164,12 +1184,11 @@ def _month_bit(month: pl.Expr) -> pl.Expr:
 @_check(s.RECORDS, s.CADRES, s.ASSIGNMENTS)
 def _records_need_a_post(v: _Validator) -> None:
     """A cadre's record needs a post held on the month's last day (rules.md §1)."""
-    records = (
-        v.t[s.RECORDS]
-        .select(s.ROW, s.CADRE_ID, s.MONTH)
-        .filter(pl.col(s.MONTH).is_between(1, 12))
-        .join(v.held_months, on=s.CADRE_ID)  # an unknown cadre is reported by _references
-    )
+    records = v.t[s.RECORDS]
+    code = v.cadre_codes.code(records, s.CADRE_ID)  # an unknown cadre is reported by _references
+    records = records.select(
+        s.ROW, s.CADRE_ID, s.MONTH, pl.lit(v.held_months).gather(code).alias(_HELD)
+    ).filter(pl.col(s.MONTH).is_between(1, 12) & pl.col(_HELD).is_not_null())
     day = pl.date(v.year, pl.col(s.MONTH), 1).dt.month_end()
     v.flag(
         s.RECORDS,
@@ -1333,19 +1352,11 @@ def _posts_without_records(v: _Validator) -> None:
     if not v.months:
         return
     run = sum(1 << m for m in v.months)  # the run's months as bits, like _month_bit
-    recorded = (
-        v.t[s.RECORDS]
-        .group_by(s.CADRE_ID)
-        .agg(_month_bit(pl.col(s.MONTH)).bitwise_or().alias(_RECORDED))
-    )
+    codes = v.cadre_codes
+    recorded = _bits_by_code(codes, v.t[s.RECORDS], _month_bit(pl.col(s.MONTH)))
     gaps = (
-        v.held_months.join(recorded, on=s.CADRE_ID, how="left")
-        .select(
-            s.CADRE_ID,
-            (pl.col(_HELD) & run & ~pl.col(_RECORDED).fill_null(0)).alias(_GAPS),
-        )
-        .filter(pl.col(_GAPS) != 0)
-        .sort(s.CADRE_ID)
+        pl.DataFrame({s.CADRE_ID: codes.ids, _GAPS: v.held_months & run & ~recorded})
+        .filter(pl.col(_GAPS) != 0)  # in the order of the ids
     )
     for cadre, bits in gaps.iter_rows():
         months = ", ".join(month_text(v.year, m) for m in v.months if bits & (1 << m))
