@@ -66,7 +66,8 @@ def split_pools(
     unallocated = _unallocated(ids, pools, rows)
     shares = _shares(rows.filter(pl.col(_TOTAL) > 0))
     share = pl.col(s.CENTS)
-    amount = (share // 100).cast(pl.String) + "." + (share % 100).cast(pl.String).str.zfill(2)
+    # yuan with two decimals, exactly: cents as a decimal of scale 2, divided by 100
+    amount = (share.cast(pl.Decimal(38, 2)) / 100).cast(pl.String)
     shares = ids.decode(
         shares.select(s.CADRE_ID, s.UNIT_ID, s.MONTH, share, amount.alias(s.AMOUNT))
     )
