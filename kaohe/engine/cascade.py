@@ -287,7 +287,7 @@ def rank_cadres(
     category = group_ranks(ranked, category_group, published, cut_share=cut_share)
     use = small.gather(at)  # of the ranked rows, those whose peer group is the category's
     rows = at.filter(use).to_numpy()
-    chosen = []
+    chosen: list[pl.Series] = []
     for name in unit.columns:
         column = unit[name].to_numpy().copy()
         column[rows] = category[name].filter(use).to_numpy()

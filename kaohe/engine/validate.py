@@ -953,9 +953,8 @@ def _results_sections(v: _Validator) -> None:
             pl.col(s.DIRECTION).fill_null(HIGHER).alias(_DIRECTION),
         )
     )
-    rows = (
-        v.results.filter(pl.col(_TYPE) == s.SUBJECT_SECTION)
-        .join(tasks, on=[s.SUBJECT_ID, s.INDICATOR], how="left", maintain_order="left")
+    rows = v.results.filter(pl.col(_TYPE) == s.SUBJECT_SECTION).join(
+        tasks, on=[s.SUBJECT_ID, s.INDICATOR], how="left", maintain_order="left"
     )
     v.flag(
         s.RESULTS,
@@ -1354,10 +1353,8 @@ def _posts_without_records(v: _Validator) -> None:
     run = sum(1 << m for m in v.months)  # the run's months as bits, like _month_bit
     codes = v.cadre_codes
     recorded = _bits_by_code(codes, v.t[s.RECORDS], _month_bit(pl.col(s.MONTH)))
-    gaps = (
-        pl.DataFrame({s.CADRE_ID: codes.ids, _GAPS: v.held_months & run & ~recorded})
-        .filter(pl.col(_GAPS) != 0)  # in the order of the ids
-    )
+    gaps = pl.DataFrame({s.CADRE_ID: codes.ids, _GAPS: v.held_months & run & ~recorded})
+    gaps = gaps.filter(pl.col(_GAPS) != 0)  # in the order of the ids
     for cadre, bits in gaps.iter_rows():
         months = ", ".join(month_text(v.year, m) for m in v.months if bits & (1 << m))
         v.warnings.append(
