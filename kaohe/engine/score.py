@@ -125,68 +125,15 @@ def score(plan: Plan, data: DataSet) -> Results:
         "periods": periods_table(up, cp, ids),
     }
     cadre_scores = cp.filter(pl.col("period_kind") != KIND_YEAR).select(*SCORE_COLUMNS)
+    training = [unit_needs(plan, data, units.indicators, units.monthly)]
     if 12 in data.months:
-        annual = annual_scores(
-            plan,
-            data,
-            ids,
-            unit_periods=up,
-            cadre_periods=cp,
-            last_held=last_held,
-            political_frame=pol,
+        year, year_scores, rated = _the_year(
+            plan, data, ids, unit_periods=up, cadre_periods=cp, last_held=last_held, pol=pol
         )
-        teams = grade_teams(plan, data, annual.filter(pl.col(s.SUBJECT_TYPE) == s.SUBJECT_TEAM))
-        people = grade_cadres(
-            plan, data, annual.filter(pl.col(s.SUBJECT_TYPE) == s.SUBJECT_CADRE), teams
-        )
-        teams = teams.with_columns(
-            competition_rank(s.SCORE, [s.CATEGORY]).alias(s.RANK),
-            pl.col(s.SCORE).count().over(s.CATEGORY).cast(pl.Int64).alias(s.RANK_N),
-        ).with_columns(
-            pl.when(pl.col(s.SCORE).is_not_null()).then(pl.col(s.RANK)).alias(s.RANK),
-            pl.when(pl.col(s.SCORE).is_not_null()).then(pl.col(s.RANK_N)).alias(s.RANK_N),
-        )
-        scored_people = ids.encode(people.filter(pl.col(s.SCORE).is_not_null()))
-        scored_people = rank_cadres(scored_people, s.SCORE, [], plan.ranking.min_group)
-        people = pl.concat(
-            [
-                people.filter(pl.col(s.SCORE).is_not_null()).with_columns(
-                    scored_people[s.RANK], scored_people[s.RANK_N]
-                ),
-                people.filter(pl.col(s.SCORE).is_null()),
-            ],
-            how="diagonal_relaxed",
-        )
-        # in the published order: cadres before teams, by id (subject codes sort like ids)
-        graded = pl.concat([people.sort(SUBJECT), teams.sort(SUBJECT)], how="diagonal_relaxed")
-        tables["annual"] = graded.with_columns(
-            pl.when(pl.col(s.SUBJECT_TYPE) == s.SUBJECT_TEAM)
-            .then(None)
-            .otherwise(pl.col(s.ROLE))
-            .alias(s.ROLE)
-        )
-        tables["political"] = pol
-        tables["quota"] = quota_table(graded)
-        year_end = dt.date(data.year, 12, 31)
-        year_scores = scored_people.select(
-            ids.cadres.code(scored_people, s.SUBJECT_ID),
-            pl.lit(str(data.year), period_enum(data.year)).alias(s.PERIOD),
-            pl.lit(KIND_YEAR).alias("period_kind"),
-            pl.lit(year_end).alias("end"),
-            s.MONTHS,
-            s.SCORE,
-            *PLACE,
-        )
+        tables.update(year)
         cadre_scores = pl.concat([cadre_scores, year_scores])
-        tables["training"] = pl.concat(  # cadres and teams before units, like the published order
-            [
-                rated_needs(plan, data, ids, graded),
-                unit_needs(plan, data, units.indicators, units.monthly),
-            ],
-            how="diagonal_relaxed",
-        )
-    else:
-        tables["training"] = unit_needs(plan, data, units.indicators, units.monthly)
+        training.insert(0, rated)  # cadres and teams before units, like the published order
+    tables["training"] = pl.concat(training, how="diagonal_relaxed")
     del cp
     tables["actions"] = bottom_actions(plan, ids, up, cadre_scores)
     del cadre_scores
@@ -211,3 +158,77 @@ def score(plan: Plan, data: DataSet) -> Results:
     for name in s.OUTPUTS:
         finished[name] = _finish(name, tables.pop(name)) if name in tables else _empty(name)
     return Results(plan_year=plan.year, months=data.months, tables=finished)
+
+
+def _the_year(
+    plan: Plan,
+    data: DataSet,
+    ids: Ids,
+    *,
+    unit_periods: pl.DataFrame,
+    cadre_periods: pl.DataFrame,
+    last_held: pl.DataFrame,
+    pol: pl.DataFrame,
+) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, pl.DataFrame]:
+    """The year's tables (annual, political, quota; §7, §8), the cadres' year scores as
+    :func:`~kaohe.engine.ranking.bottom_actions` reads them, and the rated training needs (§10).
+
+    The grading frames carry working columns: the published tables are finished here, so those
+    columns are released before the cadre-month tables are built.
+    """
+    annual = annual_scores(
+        plan,
+        data,
+        ids,
+        unit_periods=unit_periods,
+        cadre_periods=cadre_periods,
+        last_held=last_held,
+        political_frame=pol,
+    )
+    teams = grade_teams(plan, data, annual.filter(pl.col(s.SUBJECT_TYPE) == s.SUBJECT_TEAM))
+    people = grade_cadres(
+        plan, data, annual.filter(pl.col(s.SUBJECT_TYPE) == s.SUBJECT_CADRE), teams
+    )
+    del annual
+    teams = teams.with_columns(
+        competition_rank(s.SCORE, [s.CATEGORY]).alias(s.RANK),
+        pl.col(s.SCORE).count().over(s.CATEGORY).cast(pl.Int64).alias(s.RANK_N),
+    ).with_columns(
+        pl.when(pl.col(s.SCORE).is_not_null()).then(pl.col(s.RANK)).alias(s.RANK),
+        pl.when(pl.col(s.SCORE).is_not_null()).then(pl.col(s.RANK_N)).alias(s.RANK_N),
+    )
+    scored_people = ids.encode(people.filter(pl.col(s.SCORE).is_not_null()))
+    scored_people = rank_cadres(scored_people, s.SCORE, [], plan.ranking.min_group)
+    people = pl.concat(
+        [
+            people.filter(pl.col(s.SCORE).is_not_null()).with_columns(
+                scored_people[s.RANK], scored_people[s.RANK_N]
+            ),
+            people.filter(pl.col(s.SCORE).is_null()),
+        ],
+        how="diagonal_relaxed",
+    )
+    # in the published order: cadres before teams, by id (subject codes sort like ids)
+    graded = pl.concat([people.sort(SUBJECT), teams.sort(SUBJECT)], how="diagonal_relaxed")
+    del people, teams
+    tables = {
+        "annual": graded.with_columns(
+            pl.when(pl.col(s.SUBJECT_TYPE) == s.SUBJECT_TEAM)
+            .then(None)
+            .otherwise(pl.col(s.ROLE))
+            .alias(s.ROLE)
+        ),
+        "political": pol,
+        "quota": quota_table(graded),
+    }
+    year_scores = scored_people.select(
+        ids.cadres.code(scored_people, s.SUBJECT_ID),
+        pl.lit(str(data.year), period_enum(data.year)).alias(s.PERIOD),
+        pl.lit(KIND_YEAR).alias("period_kind"),
+        pl.lit(dt.date(data.year, 12, 31)).alias("end"),
+        s.MONTHS,
+        s.SCORE,
+        *PLACE,
+    )
+    rated = rated_needs(plan, data, ids, graded)
+    return {name: _finish(name, frame) for name, frame in tables.items()}, year_scores, rated
