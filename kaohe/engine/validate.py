@@ -222,12 +222,19 @@ class _Validator:
     def exists(
         self, table: str, frame: pl.DataFrame, column: str, *, ref: tuple[str, str], what: str
     ) -> None:
-        """Each non-null ``column`` value must be in column ``ref[1]`` of table ``ref[0]``."""
-        known = self.t[ref[0]][ref[1]].drop_nulls().implode()
+        """Each non-null ``column`` value must be in column ``ref[1]`` of table ``ref[0]``.
+
+        The cadre ids of the monthly records (a dozen per cadre) are looked up by code, once
+        for the checks that read them; other references hash the ids they know.
+        """
+        if (table, column, ref) == (s.RECORDS, s.CADRE_ID, (s.CADRES, s.CADRE_ID)):
+            unknown = pl.lit(self.record_cadres).is_null() & pl.col(column).is_not_null()
+        else:
+            unknown = ~pl.col(column).is_in(self.t[ref[0]][ref[1]].drop_nulls().implode())
         self.flag(
             table,
             frame,
-            ~pl.col(column).is_in(known),
+            unknown,
             column,
             pl.format(f"{what} '{{}}' is not in {self.src(ref[0])}", pl.col(column)),
         )
@@ -435,6 +442,11 @@ class _Validator:
         return Codes.of(self.t[s.CADRES][s.CADRE_ID])
 
     @cached_property
+    def record_cadres(self) -> pl.Series:
+        """The cadre code of each monthly record (null: not a cadre of the cadres table)."""
+        return self.cadre_codes.code(self.t[s.RECORDS], s.CADRE_ID)
+
+    @cached_property
     def held_months(self) -> pl.Series:
         """For each cadre code, the months on whose last day the cadre holds a post.
 
@@ -447,18 +459,21 @@ class _Validator:
             day = month_end(self.year, m)
             holds = (pl.col(s.START) <= day) & (pl.col(s.END).is_null() | (pl.col(s.END) >= day))
             held = held | pl.when(holds).then(1 << m).otherwise(0)
-        return _bits_by_code(self.cadre_codes, self.t[s.ASSIGNMENTS], held)
+        assignments = self.t[s.ASSIGNMENTS]
+        code = self.cadre_codes.code(assignments, s.CADRE_ID)
+        return _bits_by_code(len(self.cadre_codes), assignments, code, held)
 
 
-def _bits_by_code(codes: Codes, frame: pl.DataFrame, bits: pl.Expr) -> pl.Series:
-    """The bitwise or of ``bits`` over the rows of each cadre code of ``frame`` (0: no row)."""
+def _bits_by_code(n: int, frame: pl.DataFrame, code: pl.Series, bits: pl.Expr) -> pl.Series:
+    """The bitwise or of ``bits`` over the rows of ``frame`` of each of ``n`` cadre codes
+    (``code``: each row's; 0 for a code without rows)."""
     per_code = (
-        frame.select(codes.code(frame, s.CADRE_ID).alias(_CODE), bits.alias(_BITS))
+        frame.select(code.alias(_CODE), bits.alias(_BITS))
         .drop_nulls(_CODE)
         .group_by(_CODE)
         .agg(pl.col(_BITS).bitwise_or())
     )
-    dense = pl.repeat(0, len(codes), dtype=pl.Int64, eager=True)
+    dense = pl.repeat(0, n, dtype=pl.Int64, eager=True)
     return dense.scatter(per_code[_CODE], per_code[_BITS])
 
 
@@ -1183,11 +1198,9 @@ def _month_bit(month: pl.Expr) -> pl.Expr:
 @_check(s.RECORDS, s.CADRES, s.ASSIGNMENTS)
 def _records_need_a_post(v: _Validator) -> None:
     """A cadre's record needs a post held on the month's last day (rules.md §1)."""
-    records = v.t[s.RECORDS]
-    code = v.cadre_codes.code(records, s.CADRE_ID)  # an unknown cadre is reported by _references
-    records = records.select(
-        s.ROW, s.CADRE_ID, s.MONTH, pl.lit(v.held_months).gather(code).alias(_HELD)
-    ).filter(pl.col(s.MONTH).is_between(1, 12) & pl.col(_HELD).is_not_null())
+    held = pl.lit(v.held_months).gather(v.record_cadres)  # unknown cadres: see _references
+    records = v.t[s.RECORDS].select(s.ROW, s.CADRE_ID, s.MONTH, held.alias(_HELD))
+    records = records.filter(pl.col(s.MONTH).is_between(1, 12) & pl.col(_HELD).is_not_null())
     day = pl.date(v.year, pl.col(s.MONTH), 1).dt.month_end()
     v.flag(
         s.RECORDS,
@@ -1352,7 +1365,9 @@ def _posts_without_records(v: _Validator) -> None:
         return
     run = sum(1 << m for m in v.months)  # the run's months as bits, like _month_bit
     codes = v.cadre_codes
-    recorded = _bits_by_code(codes, v.t[s.RECORDS], _month_bit(pl.col(s.MONTH)))
+    recorded = _bits_by_code(
+        len(codes), v.t[s.RECORDS], v.record_cadres, _month_bit(pl.col(s.MONTH))
+    )
     gaps = pl.DataFrame({s.CADRE_ID: codes.ids, _GAPS: v.held_months & run & ~recorded})
     gaps = gaps.filter(pl.col(_GAPS) != 0)  # in the order of the ids
     for cadre, bits in gaps.iter_rows():
