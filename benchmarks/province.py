@@ -5,7 +5,9 @@
 
 1. Generates a deterministic province (``kaohe.engine.demo.generate``) and stores it as Parquet.
 2. In a fresh child process: loads it, validates it (``dataset_from_frames``) and recomputes the
-   full year (``score``); reports wall time of each step and the child's peak memory.
+   full year (``score``, every result table held); reports wall time of each step and the
+   child's peak memory. Then the same in a second child with the result tables written to
+   Parquet files as each is finished (``score_into``), as ``kaohe score`` writes its CSV files.
 3. On a 1% sample (units and cadres / 100), times the engine and the plain-Python reference scorer
    side by side in one process, checks they agree, and prints the ratio.
 
@@ -33,23 +35,38 @@ from kaohe.engine.demo import generate  # noqa: E402
 from kaohe.engine.io import dataset_from_frames  # noqa: E402
 from kaohe.engine.plan import load_plan  # noqa: E402
 from kaohe.engine.reference import reference_score  # noqa: E402
-from kaohe.engine.score import score  # noqa: E402
+from kaohe.engine.score import score, score_into  # noqa: E402
 from tests.engine.compare import differences  # noqa: E402
 
 PLAN = ROOT / "examples" / "plan-2026.yaml"
 
 
-def _child(folder: Path) -> None:
-    """Load, validate and score the stored province; print timings as JSON."""
+def _child(folder: Path, mode: str) -> None:
+    """Load, validate and score the stored province; print timings as JSON.
+
+    ``held``: :func:`score`, every result table in memory at the end. ``streamed``:
+    :func:`score_into`, each table written to ``results/<name>.parquet`` when finished.
+    """
     plan = load_plan(PLAN)
     t0 = time.perf_counter()
     frames = {p.stem: pl.read_parquet(p) for p in sorted(folder.glob("*.parquet"))}
     t1 = time.perf_counter()
     data = dataset_from_frames(frames, plan)
     t2 = time.perf_counter()
-    results = score(plan, data)
+    rows: dict[str, int] = {}
+    if mode == "held":
+        results = score(plan, data)
+        rows = {name: frame.height for name, frame in results.tables.items()}
+    else:
+        out = folder / "results"
+        out.mkdir(exist_ok=True)
+
+        def write(name: str, frame: pl.DataFrame) -> None:
+            frame.write_parquet(out / f"{name}.parquet")
+            rows[name] = frame.height
+
+        score_into(plan, data, write)
     t3 = time.perf_counter()
-    rows = {name: frame.height for name, frame in results.tables.items()}
     print(
         json.dumps(
             {
@@ -59,12 +76,27 @@ def _child(folder: Path) -> None:
                 "input_rows": sum(f.height for f in frames.values()),
                 "cadre_months": rows["cadre_monthly"],
                 "unit_months": rows["unit_monthly"],
+                "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
             }
         )
     )
 
 
-def _full_scale(units: int, cadres: int, seed: int) -> dict[str, float]:
+def _run_child(folder: Path, mode: str) -> dict[str, float]:
+    """One child process; its figures and its peak resident memory in GiB."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(folder), "--mode", mode],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    # the child reports its own peak: RUSAGE_CHILDREN's is the largest of all children so far
+    figures["peak_gib"] = float(figures.pop("peak_kib", 0)) / 1024**2
+    return figures
+
+
+def _full_scale(units: int, cadres: int, seed: int) -> dict[str, dict[str, float]]:
     plan = load_plan(PLAN)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -74,18 +106,9 @@ def _full_scale(units: int, cadres: int, seed: int) -> dict[str, float]:
         for name, frame in frames.items():
             frame.write_parquet(folder / f"{name}.parquet")
         del frames
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", str(folder)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        figures: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
-        figures["generate_s"] = gen_s
-        figures["peak_gib"] = max(peak_kib, before) / 1024**2
-        return figures
+        runs = {mode: _run_child(folder, mode) for mode in ("held", "streamed")}
+        runs["held"]["generate_s"] = gen_s
+        return runs
 
 
 def _sample(units: int, cadres: int, seed: int) -> dict[str, float]:
@@ -113,23 +136,30 @@ def main() -> None:
     parser.add_argument("--cadres", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--mode", default="held", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        _child(args.child)
+        _child(args.child, args.mode)
         return
     print(f"polars {pl.__version__}, {pl.thread_pool_size()} threads")
-    full = _full_scale(args.units, args.cadres, args.seed)
+    runs = _full_scale(args.units, args.cadres, args.seed)
+    full = runs["held"]
     print(
         f"full year, {args.units:,} units, {args.cadres:,} cadres "
         f"({full['input_rows']:,.0f} input rows, {full['cadre_months']:,.0f} cadre-months):"
     )
     print(f"  generate {full['generate_s']:.1f} s (not counted)")
-    print(
-        f"  load {full['load_s']:.1f} s, validate {full['validate_s']:.1f} s, "
-        f"score {full['score_s']:.1f} s"
-    )
-    total = full["load_s"] + full["validate_s"] + full["score_s"]
-    print(f"  recompute total {total:.1f} s, peak memory {full['peak_gib']:.2f} GiB")
+    for mode, what in (
+        ("held", "every result table held"),
+        ("streamed", "each table written to Parquet when finished"),
+    ):
+        run = runs[mode]
+        total = run["load_s"] + run["validate_s"] + run["score_s"]
+        print(
+            f"  {what}: load {run['load_s']:.1f} s, validate {run['validate_s']:.1f} s, "
+            f"score {run['score_s']:.1f} s; recompute total {total:.1f} s, "
+            f"peak memory {run['peak_gib']:.2f} GiB"
+        )
     sample = _sample(max(1, args.units // 100), max(1, args.cadres // 100), args.seed)
     print(f"1% sample ({args.units // 100:,} units, {args.cadres // 100:,} cadres):")
     print(

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from kaohe.engine import (
     DataError,
+    DataSet,
     EngineError,
     PlanError,
     diff_plans,
@@ -34,8 +35,8 @@ from kaohe.engine import (
 )
 from kaohe.engine import io as engine_io
 from kaohe.engine.demo import generate
-from kaohe.engine.output import write_manifest
-from kaohe.engine.plan import parse_plan
+from kaohe.engine.output import score_to_csv, write_manifest
+from kaohe.engine.plan import Plan, parse_plan
 
 EXAMPLE_PLAN = Path(__file__).parent / "engine" / "plan-2026.yaml"
 
@@ -84,7 +85,7 @@ def _plan_diff(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load(args: argparse.Namespace) -> tuple[object, object]:
+def _load(args: argparse.Namespace) -> tuple[Plan, DataSet]:
     plan = load_plan(args.plan)
     if getattr(args, "year", None) is not None and args.year != plan.year:
         raise EngineError(f"--year {args.year} does not match the plan's year {plan.year}")
@@ -99,16 +100,24 @@ def _data_files(path: Path) -> list[Path]:
 
 def _score(args: argparse.Namespace) -> int:
     plan, data = _load(args)
-    results = score(plan, data)  # type: ignore[arg-type]
     out = Path(args.out)
-    written = write_results(results, out, xlsx=args.xlsx)
+    if args.xlsx:  # the workbook needs every table at once
+        results = score(plan, data)
+        written = write_results(results, out, xlsx=True)
+        rows = {name: results[name].height for name in results.tables}
+    else:  # each CSV written as soon as its table is finished
+        written, rows = score_to_csv(plan, data, out)
     write_manifest(
-        out, plan_path=Path(args.plan), data_paths=_data_files(Path(args.data)), results=results
+        out,
+        plan_path=Path(args.plan),
+        data_paths=_data_files(Path(args.data)),
+        plan_year=plan.year,
+        months=data.months,
+        rows=rows,
     )
-    monthly = results["unit_monthly"]
     print(
-        f"scored {plan.year} months 1–{max(data.months)}: "  # type: ignore[attr-defined]
-        f"{monthly.height} unit-months, {results['cadre_monthly'].height} cadre-months; "
+        f"scored {plan.year} months 1–{max(data.months)}: "
+        f"{rows['unit_monthly']} unit-months, {rows['cadre_monthly']} cadre-months; "
         f"{len(written)} files in {out}"
     )
     return 0
@@ -122,10 +131,10 @@ def _explain(args: argparse.Namespace) -> int:
     if not match:
         raise EngineError(f"--month {args.month!r} is not YYYY-MM")
     plan, data = _load(args)
-    if int(match.group(1)) != plan.year:  # type: ignore[attr-defined]
+    if int(match.group(1)) != plan.year:
         raise EngineError(f"--month {args.month} is not in the plan's year")
-    results = score(plan, data)  # type: ignore[arg-type]
-    for line in explain(plan, data, results, args.subject, int(match.group(2))):  # type: ignore[arg-type]
+    results = score(plan, data)
+    for line in explain(plan, data, results, args.subject, int(match.group(2))):
         print(line)
     return 0
 

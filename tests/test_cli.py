@@ -135,3 +135,23 @@ def test_demo_data_scores_cleanly(tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_template_workbook(tmp_path: Path) -> None:
     assert main(["template", str(tmp_path / "t.xlsx")]) == 0
     assert (tmp_path / "t.xlsx").stat().st_size > 1000
+
+
+def test_csv_files_written_as_tables_finish_equal_the_held_results(tmp_path: Path) -> None:
+    """Without ``--xlsx`` each CSV is written as soon as its table is finished (the tables are
+    never all in memory); the files are byte for byte those of a run that holds every table
+    for the workbook, manifest included."""
+    demo = tmp_path / "demo"
+    args = ["demo-data", "--units", "8", "--cadres", "120", "--seed", "3", "--out", str(demo)]
+    assert main(args) == 0
+    score_args = ["score", "--plan", str(demo / "plan.yaml"), "--data", str(demo)]
+    assert main([*score_args, "--out", str(tmp_path / "held"), "--xlsx"]) == 0
+    assert main([*score_args, "--out", str(tmp_path / "streamed")]) == 0
+    streamed = sorted(p.name for p in (tmp_path / "streamed").iterdir())
+    held = sorted(p.name for p in (tmp_path / "held").iterdir())
+    assert streamed == [name for name in held if name != "results.xlsx"]
+    assert "cadre_monthly.csv" in streamed
+    assert "manifest.json" in streamed
+    for name in streamed:
+        streamed_bytes = (tmp_path / "streamed" / name).read_bytes()
+        assert streamed_bytes == (tmp_path / "held" / name).read_bytes(), name

@@ -24,7 +24,7 @@ from kaohe.engine.plan import (
     plan_from_mapping,
     plan_warnings,
 )
-from kaohe.engine.score import score
+from kaohe.engine.score import Sink, score, score_into
 
 __all__ = [
     "DataError",
@@ -37,6 +37,7 @@ __all__ = [
     "PlanIssue",
     "Problem",
     "Results",
+    "Sink",
     "compile_formula",
     "dataset_from_frames",
     "diff_plans",
@@ -50,6 +51,7 @@ __all__ = [
     "read_dataset",
     "round_half_up",
     "score",
+    "score_into",
     "template_workbook",
     "write_results",
     "write_tables",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import polars as pl
@@ -14,9 +14,11 @@ import xlsxwriter
 from kaohe import __version__
 from kaohe.engine import schema as s
 from kaohe.engine.common import RATIO_DIGITS
-from kaohe.engine.dataset import Results
+from kaohe.engine.dataset import DataSet, Results
 from kaohe.engine.errors import EngineError
 from kaohe.engine.numbers import round_half_up_expr
+from kaohe.engine.plan import Plan
+from kaohe.engine.score import score_into
 
 DIGITS = {"score": 2, "ratio": RATIO_DIGITS}
 MAX_SHEET_ROWS = 1_048_576  # Excel's limit, header included
@@ -84,6 +86,24 @@ def write_results(results: Results, out: str | Path, *, xlsx: bool = False) -> l
     return written
 
 
+def score_to_csv(plan: Plan, data: DataSet, out: str | Path) -> tuple[list[Path], dict[str, int]]:
+    """Score ``data`` and write each table's ``<name>.csv`` as soon as the engine has finished
+    it (:func:`~kaohe.engine.score.score_into`): the published tables are never all in memory,
+    which at province scale is more than the input takes. The files are those
+    :func:`write_results` writes, byte for byte. Returns the paths and each table's row count.
+    """
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rows: dict[str, int] = {}
+
+    def write(name: str, frame: pl.DataFrame) -> None:
+        publish(name, frame, plan.year).write_csv(out_dir / f"{name}.csv")
+        rows[name] = frame.height
+
+    score_into(plan, data, write)
+    return [out_dir / f"{name}.csv" for name in s.OUTPUTS], {n: rows[n] for n in s.OUTPUTS}
+
+
 def write_workbook(results: Results, path: Path) -> Path:
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
     with xlsxwriter.Workbook(str(path), options) as book:
@@ -126,16 +146,23 @@ def checksum(paths: Iterable[Path]) -> str:
 
 
 def write_manifest(
-    out: Path, *, plan_path: Path, data_paths: Iterable[Path], results: Results
+    out: Path,
+    *,
+    plan_path: Path,
+    data_paths: Iterable[Path],
+    plan_year: int,
+    months: Iterable[int],
+    rows: Mapping[str, int],
 ) -> Path:
-    """``manifest.json``: engine version, plan and input checksums, months — no timestamps."""
+    """``manifest.json``: engine version, plan and input checksums, months and each table's
+    rows — no timestamps."""
     manifest = {
         "engine": __version__,
-        "plan_year": results.plan_year,
-        "months": list(results.months),
+        "plan_year": plan_year,
+        "months": list(months),
         "plan_sha256": checksum([plan_path]),
         "data_sha256": checksum(data_paths),
-        "rows": {name: results[name].height for name in s.OUTPUTS},
+        "rows": {name: rows[name] for name in s.OUTPUTS},
     }
     path = out / "manifest.json"
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n")

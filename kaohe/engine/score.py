@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import polars as pl
 
@@ -29,6 +30,8 @@ from kaohe.engine.ranking import bottom_actions, persistence
 from kaohe.engine.raters import rater_stats
 from kaohe.engine.training import rated_needs, unit_needs
 from kaohe.engine.units import district_frame, score_units
+
+Sink = Callable[[str, pl.DataFrame], None]  # receives each finished table: name, table
 
 # What bottom_actions reads of the cadres' period scores.
 SCORE_COLUMNS = (s.SUBJECT_ID, s.PERIOD, "period_kind", "end", s.MONTHS, s.SCORE, *PLACE)
@@ -98,66 +101,100 @@ def score(plan: Plan, data: DataSet) -> Results:
 
     ``data`` must have passed validation (``kaohe.engine.io``); a value-dependent problem found
     while scoring (a formula with no finite value) raises :class:`~kaohe.engine.errors.DataError`.
-    The cadre steps work on coded frames (:mod:`kaohe.engine.keys`), released as soon as the
-    tables built from them are done.
+    Every table is held at once; a caller that writes the tables out can hand each one over as
+    soon as it is finished instead (:func:`score_into`).
     """
+    tables: dict[str, pl.DataFrame] = {}
+    score_into(plan, data, tables.__setitem__)
+    return Results(
+        plan_year=plan.year,
+        months=data.months,
+        tables={name: tables[name] for name in s.OUTPUTS},
+    )
+
+
+def score_into(plan: Plan, data: DataSet, sink: Sink) -> None:
+    """Compute what :func:`score` computes, handing each published table to ``sink(name,
+    table)`` as soon as it is finished, so that a caller writing tables to files or a database
+    never holds them all: at a million cadres the published tables take more memory than the
+    input (docs/performance.md).
+
+    Every table of the output format is handed over exactly once (an empty one too), in the
+    order they are finished. A problem with the data (:class:`~kaohe.engine.errors.DataError`)
+    is raised by the units' step, before the first table is handed over. The cadre steps work
+    on coded frames (:mod:`kaohe.engine.keys`), released as soon as the tables built from them
+    are done.
+    """
+    published: set[str] = set()
+
+    def publish(name: str, frame: pl.DataFrame) -> None:
+        sink(name, _finish(name, frame))
+        published.add(name)
+
     ids = Ids.of(plan, data)
-    # First the steps that read the large input tables but publish little: their working
-    # frames come and go before the cadre-month frames and the published tables take memory.
-    raters = rater_stats(plan, data)
-    pol = political(plan, data, ids)
+    # The units first: their formulas are what can raise a DataError.
     units = score_units(plan, data, ids)
-    district = district_frame(data)
-    sections = score_sections(plan, data, units.monthly, district)
+    # Then the steps that read the large input tables but publish little: their working
+    # frames come and go before the cadre-month frames are built.
+    publish("rater_stats", rater_stats(plan, data))
+    pol = political(plan, data, ids)
+    sections = score_sections(plan, data, units.monthly, district_frame(data))
     held = posts_at_month_end(data, ids)
     cadres = score_cadres(
         plan, data, ids, held=held, unit_monthly=units.monthly, section_monthly=sections
     )
+    publish("section_monthly", sections)
+    del sections
     last_held = last_posts(held)
     del held
     up = unit_periods(data, units.monthly)
     cp = cadre_periods(plan, data, ids, cadres)
-    tables: dict[str, pl.DataFrame] = {
-        "unit_monthly": units.monthly,
-        "unit_groups": units.groups,
-        "unit_indicators": units.indicators,
-        "section_monthly": sections,
-        "periods": periods_table(up, cp, ids),
-    }
+    publish("periods", periods_table(up, cp, ids))
     cadre_scores = cp.filter(pl.col("period_kind") != KIND_YEAR).select(*SCORE_COLUMNS)
     training = [unit_needs(plan, data, units.indicators, units.monthly)]
+    publish("unit_groups", units.groups)
+    publish("unit_indicators", units.indicators)
     if 12 in data.months:
         year, year_scores, rated = _the_year(
             plan, data, ids, unit_periods=up, cadre_periods=cp, last_held=last_held, pol=pol
         )
-        tables.update(year)
+        for name in list(year):
+            publish(name, year.pop(name))
         cadre_scores = pl.concat([cadre_scores, year_scores])
         training.insert(0, rated)  # cadres and teams before units, like the published order
-    tables["training"] = pl.concat(training, how="diagonal_relaxed")
-    del cp
-    tables["actions"] = bottom_actions(plan, ids, up, cadre_scores)
-    del cadre_scores
-    tables["pay"], tables["pay_unallocated"] = split_pools(plan, data, ids, cadres)
-    tables["persistence"] = pl.concat(  # cadres before units, like the published order
-        [
-            persistence(plan, cadres, s.SUBJECT_CADRE, s.CADRE_ID).with_columns(
-                ids.cadres.decode(s.SUBJECT_ID)
-            ),
-            persistence(plan, units.monthly, s.SUBJECT_UNIT, s.UNIT_ID),
-        ]
+        del year_scores, rated
+    del cp, pol, last_held
+    publish("training", pl.concat(training, how="diagonal_relaxed"))
+    del training
+    publish("actions", bottom_actions(plan, ids, up, cadre_scores))
+    del cadre_scores, up
+    shares, unallocated = split_pools(plan, data, ids, cadres)
+    publish("pay", shares)
+    publish("pay_unallocated", unallocated)
+    del shares, unallocated
+    publish(
+        "persistence",
+        pl.concat(  # cadres before units, like the published order
+            [
+                persistence(plan, cadres, s.SUBJECT_CADRE, s.CADRE_ID).with_columns(
+                    ids.cadres.decode(s.SUBJECT_ID)
+                ),
+                persistence(plan, units.monthly, s.SUBJECT_UNIT, s.UNIT_ID),
+            ]
+        ),
     )
-    tables["cadre_monthly"] = ids.decode(
-        cadres.select(
-            *(c for c, _ in s.OUTPUTS["cadre_monthly"] if c != s.PEER_GROUP), peer_group(ids)
-        )
+    publish("unit_monthly", units.monthly)
+    publish("warnings", _warnings(data, units.warnings))
+    del units
+    monthly = cadres.select(
+        *(c for c, _ in s.OUTPUTS["cadre_monthly"] if c != s.PEER_GROUP), peer_group(ids)
     )
     del cadres
-    tables["rater_stats"] = raters
-    tables["warnings"] = _warnings(data, units.warnings)
-    finished = {}
+    publish("cadre_monthly", ids.decode(monthly))
+    del monthly
     for name in s.OUTPUTS:
-        finished[name] = _finish(name, tables.pop(name)) if name in tables else _empty(name)
-    return Results(plan_year=plan.year, months=data.months, tables=finished)
+        if name not in published:
+            publish(name, _empty(name))
 
 
 def _the_year(
@@ -173,8 +210,8 @@ def _the_year(
     """The year's tables (annual, political, quota; §7, §8), the cadres' year scores as
     :func:`~kaohe.engine.ranking.bottom_actions` reads them, and the rated training needs (§10).
 
-    The grading frames carry working columns: the published tables are finished here, so those
-    columns are released before the cadre-month tables are built.
+    The grading frames and their working columns (some forty per subject) are released when
+    this returns, before the cadre-month tables are built.
     """
     annual = annual_scores(
         plan,
@@ -231,4 +268,4 @@ def _the_year(
         *PLACE,
     )
     rated = rated_needs(plan, data, ids, graded)
-    return {name: _finish(name, frame) for name, frame in tables.items()}, year_scores, rated
+    return tables, year_scores, rated

@@ -11,9 +11,10 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from kaohe.engine import schema as s
-from kaohe.engine.dataset import table_schema
+from kaohe.engine.dataset import DataSet, table_schema
 from kaohe.engine.demo import generate
 from kaohe.engine.plan import load_plan
+from kaohe.engine.score import score, score_into
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "plan-2026.yaml"
 PLAN = load_plan(EXAMPLE)
@@ -453,3 +454,22 @@ def test_the_demo_of_the_example_plan_has_no_problems(months: int) -> None:
     problems, warnings = validate(PLAN, t, tuple(range(1, months + 1)), {})
     assert [str(p) for p in problems] == []
     assert [str(w) for w in warnings] == []
+
+
+@pytest.mark.parametrize("months", [12, 5])
+def test_score_into_hands_every_table_over_once_as_score_returns_it(
+    tables: Tables, five_months: Tables, months: int
+) -> None:
+    """``score_into`` gives each published table to the sink once, finished, the same frame
+    ``score`` returns; with five months the year's tables are handed over empty."""
+    data = DataSet(PLAN.year, tuple(range(1, months + 1)), tables if months == 12 else five_months)
+    handed: list[tuple[str, pl.DataFrame]] = []
+    score_into(PLAN, data, lambda name, frame: handed.append((name, frame)))
+    names = [name for name, _ in handed]
+    assert sorted(names) == sorted(s.OUTPUTS)  # each once
+    held = score(PLAN, data)
+    for name, frame in handed:
+        assert_frame_equal(frame, held[name])
+    by_name = dict(handed)
+    assert by_name["cadre_monthly"].height > 0
+    assert by_name["annual"].is_empty() == (months < 12)
