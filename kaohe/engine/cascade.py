@@ -21,7 +21,6 @@ from kaohe.engine.plan import Plan
 
 POST_TIER = "post_tier"
 BY_CATEGORY = "by_category"  # the cadre's peer group is the category's (rules §6 fallback)
-OWN_INPUTS = (s.LATES, s.ABSENCES, s.GOALS_SET, s.GOALS_MET, s.LEVEL)
 
 
 def _months(data: DataSet) -> pl.DataFrame:
@@ -186,30 +185,31 @@ def score_cadres(
     data: DataSet,
     ids: Ids,
     *,
-    held: pl.DataFrame,
     unit_monthly: pl.DataFrame,
     section_monthly: pl.DataFrame,
-) -> pl.DataFrame:
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """§6: cadre monthly final = own × own weight + upper × upper weight + events, ranked.
 
-    A coded frame sorted by its key, one row per scored cadre-month: ``held`` (from
-    :func:`posts_at_month_end`) with the own score, upper, events, final and ranks.
+    A coded frame sorted by its key, one row per scored cadre-month: the posts held
+    (:func:`posts_at_month_end`) with the own score, upper, events, final and ranks; and each
+    cadre's last post (:func:`last_posts`). The posts held are released once joined.
     """
-    records = (
-        data[s.RECORDS]
-        .lazy()
-        .filter(~pl.col(s.ON_LEAVE).fill_null(False))
-        .select(s.CADRE_ID, s.MONTH, *OWN_INPUTS)
-        .collect()
-    )
+    held = posts_at_month_end(data, ids)
+    last_held = last_posts(held)
+    # One query from the records to the own score: the filtered records (text ids, levels)
+    # are never held, only the key and the score's parts.
+    records = data[s.RECORDS]
     own = (
-        ids.cadres.encode(records, s.CADRE_ID)
+        records.lazy()
+        .with_columns(ids.cadres.code(records, s.CADRE_ID))
+        .filter(~pl.col(s.ON_LEAVE).fill_null(False))
         .select(cadre_month(pl.col(s.CADRE_ID), pl.col(s.MONTH)), **own_score(plan))
         .with_columns((pl.col(s.ATTENDANCE) + pl.col(s.WEEKLY) + pl.col(s.MONTHLY)).alias(s.OWN))
+        .collect()
     )
     own = in_key_order(own, KEY)  # records usually come by cadre and month: no sort then
     frame = held.join(own, on=KEY, how="inner")  # both sorted by the key: a merge
-    del own
+    del held, own
     unit_s = Lookup.monthly(
         ids.units.encode(unit_monthly.select(s.UNIT_ID, s.MONTH, s.SCORE), s.UNIT_ID),
         s.UNIT_ID,
@@ -239,7 +239,8 @@ def score_cadres(
     frame = frame.with_columns(pl.col(s.EVENTS_TOTAL).fill_null(0.0)).with_columns(
         (final + pl.col(s.EVENTS_TOTAL)).clip(lower_bound=0.0).alias(s.FINAL)
     )
-    return rank_cadres(frame, s.FINAL, [s.MONTH], plan.ranking.min_group).sort(KEY)
+    ranked = rank_cadres(frame, s.FINAL, [s.MONTH], plan.ranking.min_group)
+    return in_key_order(ranked, KEY), last_held
 
 
 def cadre_events(plan: Plan, data: DataSet, ids: Ids) -> pl.DataFrame:

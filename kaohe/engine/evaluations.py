@@ -20,10 +20,16 @@ SUBJECT: Final = "_subject"  # the subject's code among units and cadres
 
 
 def evaluation_rows(
-    data: DataSet, ids: Ids, kinds: Sequence[str], columns: Sequence[str], *, period: str | None
+    data: DataSet,
+    ids: Ids,
+    kinds: Sequence[str],
+    columns: Sequence[str | pl.Expr],
+    *,
+    period: str | None,
 ) -> pl.DataFrame:
     """The rows of ``kinds`` (and ``period``, when given): the subject's code, its type and
-    ``columns``. Rows whose subject is neither a unit nor a cadre are left out."""
+    ``columns`` (names, or expressions of the evaluations' columns). Rows whose subject is
+    neither a unit nor a cadre are left out."""
     wanted = pl.col(s.KIND).is_in(list(kinds))
     if period is not None:
         wanted = wanted & (pl.col(s.PERIOD) == period)

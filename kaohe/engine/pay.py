@@ -64,20 +64,23 @@ def split_pools(
         (pl.col(_LAST) - pl.col(_FIRST) + 1).alias(_PEOPLE),
     )
     unallocated = _unallocated(ids, pools, rows)
-    shares = _shares(rows.filter(pl.col(_TOTAL) > 0))
+    rows = rows.drop(_PEOPLE)
+    positive = rows[_TOTAL] > 0
+    if not positive.all():  # pools whose weights are all zero are not split
+        rows = rows.filter(positive)
+        first, last = run_bounds(pl.col(_POOL_MONTH))  # the rows of other pools are gone
+        rows = rows.with_columns(first.alias(_FIRST), last.alias(_LAST))
     share = pl.col(s.CENTS)
     # yuan with two decimals, exactly: cents as a decimal of scale 2, divided by 100
     amount = (share.cast(pl.Decimal(38, 2)) / 100).cast(pl.String)
-    shares = ids.decode(
-        shares.select(s.CADRE_ID, s.UNIT_ID, s.MONTH, share, amount.alias(s.AMOUNT))
-    )
-    return shares, unallocated
+    shares = _shares(rows).select(s.CADRE_ID, s.UNIT_ID, s.MONTH, share, amount.alias(s.AMOUNT))
+    del rows  # the working columns go before the ids are decoded to text
+    return ids.decode(shares), unallocated
 
 
 def _shares(rows: pl.DataFrame) -> pl.DataFrame:
-    """The cents of every row of pools with a positive total weight (rows in pool runs)."""
-    first, last = run_bounds(pl.col(_POOL_MONTH))  # the rows of other pools are gone
-    rows = rows.with_columns(first.alias(_FIRST), last.alias(_LAST))
+    """The cents of every row of pools with a positive total weight (rows in pool runs, with
+    each run's first and last row)."""
     limit = int(rows[s.POOL_CENTS].max() or 0) * int(rows[_W].max() or 0)  # type: ignore[arg-type]
     big = pl.Int64 if limit < INT64_LIMIT else pl.Int128  # pool × weight must not overflow
     num = pl.col(s.POOL_CENTS).cast(big) * pl.col(_W).cast(big)

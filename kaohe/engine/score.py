@@ -10,9 +10,7 @@ import polars as pl
 from kaohe.engine import schema as s
 from kaohe.engine.annual import annual_scores, political
 from kaohe.engine.cascade import (
-    last_posts,
     peer_group,
-    posts_at_month_end,
     rank_cadres,
     score_cadres,
     score_sections,
@@ -134,32 +132,38 @@ def score_into(plan: Plan, data: DataSet, sink: Sink) -> None:
     ids = Ids.of(plan, data)
     # The units first: their formulas are what can raise a DataError.
     units = score_units(plan, data, ids)
+    training = [unit_needs(plan, data, units.indicators, units.monthly)]
+    publish("unit_groups", units.groups)
+    publish("unit_indicators", units.indicators)
+    unit_monthly, unit_warnings = units.monthly, units.warnings
+    del units  # the indicator rows are held by whoever took them
     # Then the steps that read the large input tables but publish little: their working
     # frames come and go before the cadre-month frames are built.
     publish("rater_stats", rater_stats(plan, data))
     pol = political(plan, data, ids)
-    sections = score_sections(plan, data, units.monthly, district_frame(data))
-    held = posts_at_month_end(data, ids)
-    cadres = score_cadres(
-        plan, data, ids, held=held, unit_monthly=units.monthly, section_monthly=sections
+    sections = score_sections(plan, data, unit_monthly, district_frame(data))
+    cadres, last_held = score_cadres(
+        plan, data, ids, unit_monthly=unit_monthly, section_monthly=sections
     )
     publish("section_monthly", sections)
     del sections
-    last_held = last_posts(held)
-    del held
-    up = unit_periods(data, units.monthly)
+    up = unit_periods(data, unit_monthly)
     cp = cadre_periods(plan, data, ids, cadres)
     publish("periods", periods_table(up, cp, ids))
-    cadre_scores = cp.filter(pl.col("period_kind") != KIND_YEAR).select(*SCORE_COLUMNS)
-    training = [unit_needs(plan, data, units.indicators, units.monthly)]
-    publish("unit_groups", units.groups)
-    publish("unit_indicators", units.indicators)
+    cadre_scores = (
+        cp.lazy().filter(pl.col("period_kind") != KIND_YEAR).select(*SCORE_COLUMNS).collect()
+    )
     if 12 in data.months:
-        year, year_scores, rated = _the_year(
-            plan, data, ids, unit_periods=up, cadre_periods=cp, last_held=last_held, pol=pol
+        year_scores, rated = _the_year(
+            plan,
+            data,
+            ids,
+            publish,
+            unit_periods=up,
+            cadre_periods=cp,
+            last_held=last_held,
+            pol=pol,
         )
-        for name in list(year):
-            publish(name, year.pop(name))
         cadre_scores = pl.concat([cadre_scores, year_scores])
         training.insert(0, rated)  # cadres and teams before units, like the published order
         del year_scores, rated
@@ -179,13 +183,12 @@ def score_into(plan: Plan, data: DataSet, sink: Sink) -> None:
                 persistence(plan, cadres, s.SUBJECT_CADRE, s.CADRE_ID).with_columns(
                     ids.cadres.decode(s.SUBJECT_ID)
                 ),
-                persistence(plan, units.monthly, s.SUBJECT_UNIT, s.UNIT_ID),
+                persistence(plan, unit_monthly, s.SUBJECT_UNIT, s.UNIT_ID),
             ]
         ),
     )
-    publish("unit_monthly", units.monthly)
-    publish("warnings", _warnings(data, units.warnings))
-    del units
+    publish("unit_monthly", unit_monthly)
+    publish("warnings", _warnings(data, unit_warnings))
     monthly = cadres.select(
         *(c for c, _ in s.OUTPUTS["cadre_monthly"] if c != s.PEER_GROUP), peer_group(ids)
     )
@@ -197,21 +200,28 @@ def score_into(plan: Plan, data: DataSet, sink: Sink) -> None:
             publish(name, _empty(name))
 
 
+def _by_subject(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` sorted by subject code; not copied when it is in that order already."""
+    return frame if frame[SUBJECT].is_sorted() else frame.sort(SUBJECT)
+
+
 def _the_year(
     plan: Plan,
     data: DataSet,
     ids: Ids,
+    publish: Sink,
     *,
     unit_periods: pl.DataFrame,
     cadre_periods: pl.DataFrame,
     last_held: pl.DataFrame,
     pol: pl.DataFrame,
-) -> tuple[dict[str, pl.DataFrame], pl.DataFrame, pl.DataFrame]:
-    """The year's tables (annual, political, quota; §7, §8), the cadres' year scores as
-    :func:`~kaohe.engine.ranking.bottom_actions` reads them, and the rated training needs (§10).
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Publish the year's tables (annual, political, quota; §7, §8); return the cadres' year
+    scores as :func:`~kaohe.engine.ranking.bottom_actions` reads them, and the rated training
+    needs (§10).
 
-    The grading frames and their working columns (some forty per subject) are released when
-    this returns, before the cadre-month tables are built.
+    The grading frames and their working columns (some forty per subject) are released before
+    the training needs are computed and the cadre-month tables built.
     """
     annual = annual_scores(
         plan,
@@ -234,30 +244,35 @@ def _the_year(
         pl.when(pl.col(s.SCORE).is_not_null()).then(pl.col(s.RANK)).alias(s.RANK),
         pl.when(pl.col(s.SCORE).is_not_null()).then(pl.col(s.RANK_N)).alias(s.RANK_N),
     )
-    scored_people = ids.encode(people.filter(pl.col(s.SCORE).is_not_null()))
+    # Rank the scored cadres on the columns ranking reads, and put the ranks back in place:
+    # the grading frame (some forty columns) is neither filtered nor concatenated again.
+    scored = people[s.SCORE].is_not_null()
+    scored_people = ids.encode(
+        people.lazy().filter(scored).select(s.SUBJECT_ID, s.MONTHS, s.SCORE, *PLACE).collect()
+    )
     scored_people = rank_cadres(scored_people, s.SCORE, [], plan.ranking.min_group)
-    people = pl.concat(
-        [
-            people.filter(pl.col(s.SCORE).is_not_null()).with_columns(
-                scored_people[s.RANK], scored_people[s.RANK_N]
-            ),
-            people.filter(pl.col(s.SCORE).is_null()),
-        ],
-        how="diagonal_relaxed",
+    at = scored.arg_true()
+    people = people.with_columns(
+        pl.repeat(None, people.height, dtype=pl.Int64, eager=True)
+        .scatter(at, scored_people[column])
+        .alias(column)
+        for column in (s.RANK, s.RANK_N)
     )
     # in the published order: cadres before teams, by id (subject codes sort like ids)
-    graded = pl.concat([people.sort(SUBJECT), teams.sort(SUBJECT)], how="diagonal_relaxed")
+    graded = pl.concat([_by_subject(people), _by_subject(teams)], how="diagonal_relaxed")
     del people, teams
-    tables = {
-        "annual": graded.with_columns(
+    publish(
+        "annual",
+        graded.with_columns(
             pl.when(pl.col(s.SUBJECT_TYPE) == s.SUBJECT_TEAM)
             .then(None)
             .otherwise(pl.col(s.ROLE))
             .alias(s.ROLE)
         ),
-        "political": pol,
-        "quota": quota_table(graded),
-    }
+    )
+    publish("political", pol)
+    publish("quota", quota_table(graded))
+    graded = graded.select(SUBJECT, s.SUBJECT_TYPE, s.CATEGORY, s.ROLE)  # what training reads
     year_scores = scored_people.select(
         ids.cadres.code(scored_people, s.SUBJECT_ID),
         pl.lit(str(data.year), period_enum(data.year)).alias(s.PERIOD),
@@ -268,4 +283,4 @@ def _the_year(
         *PLACE,
     )
     rated = rated_needs(plan, data, ids, graded)
-    return tables, year_scores, rated
+    return year_scores, rated

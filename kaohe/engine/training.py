@@ -44,9 +44,10 @@ def unit_needs(
     """Units: per tag and scored month Σ w a / Σ w over included tagged indicators; mean over
     the period's months."""
     monthly = (
-        indicators.filter(pl.col(s.INCLUDED))
-        .join(unit_monthly.select(s.UNIT_ID, s.MONTH), on=[s.UNIT_ID, s.MONTH], how="semi")
+        indicators.lazy()
+        .filter(pl.col(s.INCLUDED))
         .select(s.UNIT_ID, s.CATEGORY, s.MONTH, s.WEIGHT, s.ACHIEVEMENT, s.TAGS)
+        .join(unit_monthly.lazy().select(s.UNIT_ID, s.MONTH), on=[s.UNIT_ID, s.MONTH], how="semi")
         .explode(s.TAGS)
         .filter(pl.col(s.TAGS).is_not_null())
         .rename({s.TAGS: s.TAG})
@@ -54,6 +55,7 @@ def unit_needs(
         .agg(
             ((pl.col(s.WEIGHT) * pl.col(s.ACHIEVEMENT)).sum() / pl.col(s.WEIGHT).sum()).alias("_a")
         )
+        .collect()
     )
     periods = complete_periods(data.year, data.months).filter(pl.col("period_kind") != "half_year")
     frame = (
@@ -87,13 +89,15 @@ def rated_needs(plan: Plan, data: DataSet, ids: Ids, annual: pl.DataFrame) -> pl
     """
     rated = _rated_items(plan)
     names = sorted({item.name for _, _, item in rated})
-    # (kind, subject type, item) as one small integer: rows find their tags by it
-    item_key = (
-        (pl.col(s.KIND) == s.EVAL_DEMOCRATIC).cast(pl.UInt64) * 2
-        + (pl.col(s.SUBJECT_TYPE) == s.SUBJECT_TEAM).cast(pl.UInt64)
-    ) * len(names) + pl.col(s.ITEM).replace_strict(
+    # (kind, subject type, item) as one small integer: rows find their tags by it. Kind and
+    # item are read with the rows (their text is never held), the subject's type after.
+    democratic = (pl.col(s.KIND) == s.EVAL_DEMOCRATIC).cast(pl.UInt64)
+    team = (pl.col(s.SUBJECT_TYPE) == s.SUBJECT_TEAM).cast(pl.UInt64)
+    item = pl.col(s.ITEM).replace_strict(
         {name: i for i, name in enumerate(names)}, default=None, return_dtype=pl.UInt64
     )
+    kind_item = democratic * 2 * len(names) + item
+    item_key = team * len(names) + pl.col("_kind_item")
     tags = pl.DataFrame(
         [
             {s.KIND: kind, s.SUBJECT_TYPE: subject_type, s.ITEM: item.name, s.TAG: tag}
@@ -101,12 +105,13 @@ def rated_needs(plan: Plan, data: DataSet, ids: Ids, annual: pl.DataFrame) -> pl
             for tag in item.tags
         ],
         schema={s.KIND: pl.String, s.SUBJECT_TYPE: pl.String, s.ITEM: pl.String, s.TAG: pl.String},
-    ).select(item_key.alias("_item_key"), s.TAG)
+    ).with_columns(kind_item.alias("_kind_item"))
+    tags = tags.select(item_key.alias("_item_key"), s.TAG)
     rows = evaluation_rows(
         data,
         ids,
         [s.EVAL_POLITICAL, s.EVAL_DEMOCRATIC],
-        [s.KIND, s.ITEM, s.SCORE],
+        [kind_item.alias("_kind_item"), s.SCORE],
         period=str(data.year),
     )
     tagged = rows.select(SUBJECT, s.SUBJECT_TYPE, s.SCORE, item_key.alias("_item_key")).join(
