@@ -91,12 +91,14 @@ def score_to_csv(plan: Plan, data: DataSet, out: str | Path) -> tuple[list[Path]
     it (:func:`~kaohe.engine.score.score_into`): the published tables are never all in memory,
     which at province scale is more than the input takes. The files are those
     :func:`write_results` writes, byte for byte. Returns the paths and each table's row count.
+    A problem with the data (:class:`~kaohe.engine.errors.DataError`) is found before the first
+    table is finished: then nothing is written.
     """
     out_dir = Path(out)
-    out_dir.mkdir(parents=True, exist_ok=True)
     rows: dict[str, int] = {}
 
     def write(name: str, frame: pl.DataFrame) -> None:
+        out_dir.mkdir(parents=True, exist_ok=True)  # not before: a DataError writes nothing
         publish(name, frame, plan.year).write_csv(out_dir / f"{name}.csv")
         rows[name] = frame.height
 

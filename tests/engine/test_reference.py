@@ -9,6 +9,7 @@ the district on target, C = 1 + (c − 1) × 1 = 1.00 for tier 1 → S = 100.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from kaohe.engine import schema as s
 from kaohe.engine.errors import DataError
 from kaohe.engine.numbers import round_half_up
+from kaohe.engine.output import score_to_csv
 from kaohe.engine.plan import Plan
 from kaohe.engine.reference import allocate_pool, reference_score
 from tests.engine.factories import district, make_dataset, make_plan
@@ -435,6 +437,26 @@ def test_formula_without_a_finite_value_names_the_row() -> None:
         score(plan, tables)
     (problem,) = err.value.problems
     assert (problem.file, problem.row, problem.column) == ("results.csv", 2, s.INDICATOR)
+
+
+def test_the_engine_writes_no_file_when_a_formula_has_no_finite_value(tmp_path: Path) -> None:
+    """``score_to_csv`` writes each table as it is finished: the problem must come first."""
+    plan = make_plan(
+        category(group("duty", 100, indicator("eff", "formula", formula="actual / target")))
+    )
+    data = make_dataset(
+        2026,
+        None,
+        **{
+            s.UNITS: [unit_row("U1")],
+            s.DISTRICT: district(1),
+            s.RESULTS: [result("U1", "eff", 1, actual=1, target=0)],
+        },
+    )
+    with pytest.raises(DataError) as err:
+        score_to_csv(plan, data, tmp_path / "out")
+    assert [p.file for p in err.value.problems] == ["results.csv"]
+    assert not (tmp_path / "out").exists()
 
 
 def test_quarterly_figures_carry_forward_and_wait_for_the_first() -> None:
