@@ -93,10 +93,10 @@ def rated_needs(plan: Plan, data: DataSet, ids: Ids, annual: pl.DataFrame) -> pl
     # item are read with the rows (their text is never held), the subject's type after.
     democratic = (pl.col(s.KIND) == s.EVAL_DEMOCRATIC).cast(pl.UInt64)
     team = (pl.col(s.SUBJECT_TYPE) == s.SUBJECT_TEAM).cast(pl.UInt64)
-    item = pl.col(s.ITEM).replace_strict(
+    item_index = pl.col(s.ITEM).replace_strict(
         {name: i for i, name in enumerate(names)}, default=None, return_dtype=pl.UInt64
     )
-    kind_item = democratic * 2 * len(names) + item
+    kind_item = democratic * 2 * len(names) + item_index
     item_key = team * len(names) + pl.col("_kind_item")
     tags = pl.DataFrame(
         [
