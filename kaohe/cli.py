@@ -14,6 +14,7 @@ Exit status: 0 done, 1 the plan or data has problems (all listed), 2 wrong usage
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -247,6 +248,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EngineError as exc:
         _print_problems(exc)
         return 1
+    except BrokenPipeError:  # the reader stopped early (``kaohe explain … | head``)
+        # Python would report the pipe again when it flushes stdout at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return code
 
 

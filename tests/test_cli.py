@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -155,3 +157,16 @@ def test_csv_files_written_as_tables_finish_equal_the_held_results(tmp_path: Pat
     for name in streamed:
         streamed_bytes = (tmp_path / "streamed" / name).read_bytes()
         assert streamed_bytes == (tmp_path / "held" / name).read_bytes(), name
+
+
+def test_explain_into_a_pipe_whose_reader_left_ends_quietly(
+    worked: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``kaohe explain … | head -1``: the reader leaving is not an error of the command."""
+    plan, data = worked
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line is written
+    with open(write, "w", encoding="utf-8", buffering=1) as pipe:  # a line at a time
+        monkeypatch.setattr(sys, "stdout", pipe)
+        args = ["--plan", str(plan), "--data", str(data), "--subject", "U1", "--month", "2026-01"]
+        assert main(["explain", *args]) == 0
