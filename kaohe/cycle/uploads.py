@@ -1,9 +1,12 @@
-"""Checks of an adjustment's evidence files: size and type, the type read from the content."""
+"""Checks of uploaded evidence: size and type, the type read from the content. An adjustment's
+evidence files (model validators), a follow-up record's and a political ledger entry's
+attachment (:func:`checked_attachment_name`): one list of types, one size limit
+(``KAOHE_EVIDENCE_MAX_MB``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, Final
 
 from django.conf import settings
@@ -61,3 +64,34 @@ def evidence_validators() -> list[Callable[[Any], None]]:
         validate_evidence_size,
         validate_evidence_content,
     ]
+
+
+def accepted_suffixes() -> str:
+    """The types as a file input's ``accept`` list: ``.doc,.docx,…``."""
+    return ",".join(f".{ext}" for ext in sorted(SIGNATURES))
+
+
+def checked_attachment_name(upload: Any, error: type[Exception]) -> str:
+    """The attachment's file name after its size and type (by its first bytes) were checked;
+    ``error`` (the caller's refusal) says why not."""
+    name = PurePath(upload.name or "").name
+    limit = evidence_max_bytes()
+    if (upload.size or 0) > limit:
+        raise error(
+            _("附件 %(name)s 超过 %(mb)d MB。") % {"name": name, "mb": limit // (1024 * 1024)}
+        )
+    suffix = PurePath(name).suffix.lower()
+    magic = SIGNATURES.get(suffix.lstrip("."))
+    if not suffix or magic is None:
+        raise error(
+            _("附件 %(name)s 的类型不允许（可用：%(types)s）。")
+            % {"name": name, "types": "、".join(f".{ext}" for ext in sorted(SIGNATURES))}
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(m) for m in magic):
+        raise error(
+            _("附件 %(name)s 的内容与其扩展名 %(suffix)s 不符。") % {"name": name, "suffix": suffix}
+        )
+    return name

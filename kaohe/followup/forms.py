@@ -9,9 +9,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kaohe.cycle.uploads import accepted_suffixes
 from kaohe.engine import schema as s
 from kaohe.followup.models import AnnualObjection, ReviewRequest
-from kaohe.followup.services.actions import ATTACHMENT_TYPES
 from kaohe.org.models import Unit
 from kaohe.web import labels
 
@@ -58,7 +58,7 @@ class RecordForm(forms.Form):
         label=_("附件"),
         required=False,
         help_text=_("PDF、图片、Word 或 Excel 文件，不超过 10 MB"),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ATTACHMENT_TYPES))}),
+        widget=forms.ClearableFileInput(attrs={"accept": accepted_suffixes()}),
     )
     completes = forms.BooleanField(label=_("本措施已办结"), required=False)
 

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from kaohe.accounts.models import User
 from kaohe.collection.models import Evidence, TopReview
 from kaohe.cycle.guard import MonthLockedError, month_lock_check
+from kaohe.cycle.uploads import checked_attachment_name
 from kaohe.engine import schema as s
-from kaohe.followup.services.actions import checked_attachment_name
 from kaohe.political.models import EvidenceFile
 from kaohe.political.predicates import recordable_sources
 from kaohe.political.selectors import Subject, year_final, year_plan

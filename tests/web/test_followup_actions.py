@@ -160,7 +160,7 @@ def test_the_unit_head_records_what_was_done_with_an_attachment(district: Distri
 def test_an_attachment_over_the_limit_is_refused(
     district: District, settings: SettingsWrapper
 ) -> None:
-    settings.KAOHE_ATTACHMENT_MAX_BYTES = 1024 * 1024
+    settings.KAOHE_EVIDENCE_MAX_BYTES = 1024 * 1024
     actions_from_run(run=district.run)
     action = FollowUpAction.objects.filter(owner=district.head_unit).first()
     assert action is not None

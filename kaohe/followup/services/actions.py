@@ -6,35 +6,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import Final
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import User
+from kaohe.cycle.uploads import checked_attachment_name
 from kaohe.followup.models import FollowUpAction, FollowUpRecord
 from kaohe.followup.services import FollowupError
 from kaohe.results.models import BottomAction, Run
 
 _PERIOD: Final = re.compile(r"^(\d{4})(?:-(Q[1-4]|H[12]))?$")
-
-# Attachments: at most this many bytes, of these types, recognised by their first bytes
-ATTACHMENT_MAX_BYTES: Final = 10 * 1024 * 1024
-_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ATTACHMENT_TYPES: Final[dict[str, tuple[bytes, ...]]] = {
-    ".pdf": (b"%PDF-",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".docx": (_ZIP,),
-    ".xlsx": (_ZIP,),
-    ".doc": (_OLE,),
-    ".xls": (_OLE,),
-}
 
 
 def period_step(period: str) -> int:
@@ -122,33 +107,6 @@ def actions_from_run(*, run: Run) -> SyncCounts:
     return SyncCounts(created=len(new), updated=updated, dropped=len(dropped))
 
 
-def checked_attachment_name(upload: UploadedFile, error: type[Exception] = FollowupError) -> str:
-    """The attachment's file name after its size and type (by its first bytes) were checked;
-    ``error`` (the caller's refusal) says why not. The follow-up records' and the political
-    ledger's attachments."""
-    name = PurePath(upload.name or "").name
-    limit = int(getattr(settings, "KAOHE_ATTACHMENT_MAX_BYTES", ATTACHMENT_MAX_BYTES))
-    if (upload.size or 0) > limit:
-        raise error(
-            _("附件 %(name)s 超过 %(mb)d MB。") % {"name": name, "mb": limit // (1024 * 1024)}
-        )
-    suffix = PurePath(name).suffix.lower()
-    magic = ATTACHMENT_TYPES.get(suffix)
-    if magic is None:
-        raise error(
-            _("附件 %(name)s 的类型不允许（可用：%(types)s）。")
-            % {"name": name, "types": "、".join(sorted(ATTACHMENT_TYPES))}
-        )
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(m) for m in magic):
-        raise error(
-            _("附件 %(name)s 的内容与其扩展名 %(suffix)s 不符。") % {"name": name, "suffix": suffix}
-        )
-    return name
-
-
 @transaction.atomic
 def action_record_add(
     *,
@@ -177,7 +135,7 @@ def action_record_add(
         recorded_by=user,
     )
     if attachment is not None:
-        record.attachment_name = checked_attachment_name(attachment)
+        record.attachment_name = checked_attachment_name(attachment, FollowupError)
         record.attachment.save(record.attachment_name, attachment, save=False)
     record.full_clean()
     record.save()
