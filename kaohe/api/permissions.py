@@ -63,9 +63,9 @@ def subject_scope(query: QuerySet[Any], user: AnyUser) -> QuerySet[Any]:
     return scope.subject_rows(query, user)
 
 
-def cadre_scope(query: QuerySet[Any], user: AnyUser) -> QuerySet[Any]:
-    """Rows of cadres (``cadre_code``), cut to the user's scope."""
-    return scope.cadre_rows(query, user)
+def cadre_scope(query: QuerySet[Any], user: AnyUser, field: str = "cadre_code") -> QuerySet[Any]:
+    """Rows of cadres (``field`` holds the cadre's code), cut to the user's scope."""
+    return scope.cadre_rows(query, user, field)
 
 
 def may_compute(user: AnyUser) -> bool:

@@ -349,3 +349,32 @@ class TemplateOut(Schema):
     table: str
     title: str
     url: str
+
+
+# --- the diary's attendance (docs/diary.md)
+
+
+class AttendanceImportOut(Schema):
+    """What an attendance file did: days created, changed, already so, and kept (a chief's
+    entry stands over the machine's)."""
+
+    file_name: str
+    created: int
+    changed: int
+    unchanged: int
+    kept: int
+
+
+class AttendanceDayOut(Schema):
+    cadre_id: str
+    name: str
+    date: dt.date
+    status: str = Field(description="present, late, absent or leave")
+    leave_type: str = Field(description="the leave type of a leave day, else empty")
+    check_in: dt.time | None
+    source: str = Field(description="app, leave, chief or import")
+
+
+class AttendancePage(Schema):
+    count: int
+    items: list[AttendanceDayOut]

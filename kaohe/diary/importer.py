@@ -43,6 +43,7 @@ COLUMNS: Final = {
 }
 REQUIRED: Final = ("cadre_id", "date")
 MAX_ROWS: Final = 200_000
+MAX_BYTES: Final = 10 * 1024 * 1024  # a file larger than this is refused before it is read
 
 
 @dataclass(frozen=True, slots=True)

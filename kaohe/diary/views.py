@@ -31,7 +31,7 @@ from kaohe.diary.forms import (
     WeekForm,
     day_choices,
 )
-from kaohe.diary.importer import attendance_import
+from kaohe.diary.importer import MAX_BYTES, attendance_import
 from kaohe.diary.models import Attendance, CalendarDay, Week
 from kaohe.diary.predicates import (
     IMPORT_ATTENDANCE,
@@ -54,8 +54,6 @@ from kaohe.diary.services import (
 )
 from kaohe.org.models import Cadre
 from kaohe.web.views.common import int_param, is_htmx, page, require_object
-
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
 def _own_cadre(request: HttpRequest) -> Cadre:
@@ -318,7 +316,7 @@ def import_attendance(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
+        if upload.size > MAX_BYTES:
             form.add_error("file", _("文件太大。"))
             status = 400
         else:

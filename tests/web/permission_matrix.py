@@ -126,6 +126,8 @@ MATRIX: Final = (
     Row("api:imports_list", "GET", "", IMPORTERS),
     Row("api:imports_create", "POST", "", IMPORTERS, (422,)),  # a file with a bad row
     Row("api:imports_get", "GET", "batch", IMPORTERS),
+    Row("api:attendance_list", "GET", "", PEOPLE),  # days cut to the scope
+    Row("api:attendance_create", "POST", "", "admin office unit_head", (422,)),  # a bad row
     Row("api:templates", "GET", "", LOGGED_IN),
     Row("api:template_download", "GET", "table", LOGGED_IN),
     # --- the monthly cycle and the audit trail (kaohe/cycle, kaohe/audit)
