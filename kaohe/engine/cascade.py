@@ -281,7 +281,9 @@ def rank_cadres(
     category_group = [*by, s.CATEGORY, s.ROLE]
     groups = frame.select(category_group).filter(small).unique()
     needed = frame.select(
-        pl.struct(category_group).is_in(groups.select(pl.struct(category_group)).to_series())
+        pl.struct(category_group).is_in(
+            groups.select(pl.struct(category_group)).to_series().implode()
+        )
     ).to_series()
     at = needed.arg_true()
     ranked = frame.select(*category_group, score).filter(needed)

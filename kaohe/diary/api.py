@@ -1,6 +1,9 @@
-"""The diary's attendance (docs/diary.md): the attendance machine's file imported by another
-system, and the recorded days read back. The same service, permission and scope as the page
-``/diary/import/`` and the month grids."""
+"""The diary's operations of the JSON API (docs/api.md, docs/diary.md): the attendance machine's
+file imported by another system, and the recorded days read back. The same service, permission
+and scope as the page ``/diary/import/`` and the month grids.
+
+The diary sits above the API (nothing below it reads the diary), so the router is added to the
+API by the diary app when it is ready (kaohe/diary/apps.py), not by kaohe/api/main.py."""
 
 from __future__ import annotations
 
