@@ -198,3 +198,18 @@ def test_the_days_are_read_back_within_the_readers_scope(t: Team, tokens: Tokens
     page = _get(tokens.office, year=YEAR, limit=2, offset=2).json()
     assert (page["count"], len(page["items"])) == (5, 2)
     assert _get(tokens.office, year=YEAR, month=13).status_code == 422
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(
+    t: Team, tokens: Tokens, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kaohe.diary.api.MAX_BYTES", 64)
+    response = _post(tokens.office, _file(t), name="big.csv")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["detail"].startswith("the file is larger than")
+    assert body["detail"].endswith("; nothing was changed")
+    assert [(p["file"], p["row"], p["column"]) for p in body["problems"]] == [
+        ("big.csv", None, None)
+    ]
+    assert not Attendance.objects.exists()
