@@ -15,6 +15,7 @@ from django.test import Client
 from kaohe.accounts.models import Role, User
 from kaohe.accounts.services import role_assign
 from kaohe.api.services import api_token_create
+from kaohe.audit.models import AuditEvent
 from kaohe.diary.models import Attendance
 from kaohe.org.models import Assignment, Cadre
 from kaohe.plans.models import Plan
@@ -95,6 +96,10 @@ def test_the_machines_file_is_imported_and_the_same_file_again_changes_nothing(
         dt.date(YEAR, 3, 3): "late",
         dt.date(YEAR, 3, 4): "leave",
     }
+    # each day is audited as the token's user, from the API's path
+    events = AuditEvent.objects.filter(model="diary.attendance", action="create")
+    assert events.count() == 4
+    assert set(events.values_list("actor_name", "path")) == {("office-api", f"{API}/attendance")}
     again = _post(tokens.office, _file(t))
     assert again.status_code == 201
     assert (again.json()["created"], again.json()["unchanged"]) == (0, 4)
