@@ -143,7 +143,11 @@ def test_the_import_page_shows_problems_and_imports_a_good_file(t: Team) -> None
     office = t.chief_user
     role_assign(user=office, role=Role.OFFICE)
     client = _client(office)
-    assert client.get(reverse("diary:import")).status_code == 200
+    page = client.get(reverse("diary:import"))
+    assert page.status_code == 200
+    # the page tells the office where the attendance system can send the file by itself
+    assert "<code>/api/v1/attendance</code>" in page.content.decode()
+    assert f'href="{reverse("api:openapi-view")}"' in page.content.decode()
     bad = SimpleUploadedFile("machine.csv", "工号,日期\nX9,2026-03-02\n".encode("gbk"))
     response = client.post(reverse("diary:import"), {"file": bad})
     assert response.status_code == 400
