@@ -8,7 +8,6 @@ message, and nothing changes.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_POST
 from kaohe.accounts.models import User
 from kaohe.accounts.scope import scope_for
 from kaohe.collection.models import Task
+from kaohe.core.exports import csv_response
 from kaohe.core.periods import month_label
 from kaohe.cycle.guard import MonthLockedError, locked_months
 from kaohe.org.models import Cadre, Post, Section, Unit
@@ -464,19 +464,22 @@ def check(request: HttpRequest) -> HttpResponse:
 @login_required
 def check_csv(request: HttpRequest) -> HttpResponse:
     year, month, rows = _check_rows(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"decomposition-{month_label(year, month)}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.write("\ufeff")  # Excel reads UTF-8 with a BOM
-    writer = csv.writer(response)
-    writer.writerow(
-        [_("单位编号"), _("单位名称"), _("在岗岗位"), _("无岗位任务"), _("科室"), _("无任务科室")]
-    )
-    for r in rows:
-        writer.writerow(
+    header = [
+        _("单位编号"),
+        _("单位名称"),
+        _("在岗岗位"),
+        _("无岗位任务"),
+        _("科室"),
+        _("无任务科室"),
+    ]
+    return csv_response(
+        f"decomposition-{month_label(year, month)}.csv",
+        header,
+        (
             [r.unit.code, r.unit.name, r.posts, r.posts_missing, r.sections, r.sections_missing]
-        )
-    return response
+            for r in rows
+        ),
+    )
 
 
 # --- the monthly reconciliation

@@ -27,6 +27,7 @@ from kaohe.accounts.models import Role, User
 from kaohe.accounts.services import role_assign
 from kaohe.core.exports import XLSX_OPTIONS, csv_response, csv_write, safe_cell
 from kaohe.core.security import SEEN_KEY
+from kaohe.followup.services.pay import pay_csv
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = [ROOT / "kaohe" / "templates", ROOT / "kaohe" / "api" / "templates"]
@@ -222,6 +223,23 @@ def test_a_csv_export_reads_back_as_text() -> None:
     response = csv_response("t.csv", ["a"], [["+1"]])
     assert response.content.decode("utf-8").splitlines() == ["\ufeffa", "'+1"]
     assert response["Content-Disposition"] == 'attachment; filename="t.csv"'
+
+
+def test_every_csv_file_is_written_through_the_safe_writer() -> None:
+    """The web application writes CSV only through kaohe/core/exports.py (the engine's result
+    files are numbers and ids of the district's own data, written by polars)."""
+    writers = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "kaohe").rglob("*.py")
+        if "engine" not in path.parts and re.search(r"csv\.(writer|DictWriter)\(", path.read_text())
+    ]
+    assert writers == ["kaohe/core/exports.py"]
+
+
+def test_a_hand_split_pay_export_is_safe_to_open() -> None:
+    rows = [("U1", "=SUM(A1)", 1, "C1", "@张三", 1250), ("U1", "甲局", 12, "C2", "-李四", 0)]
+    lines = pay_csv(rows).decode("utf-8-sig").splitlines()
+    assert lines[1:] == ["U1,'=SUM(A1),1,C1,'@张三,12.50", "U1,甲局,12,C2,'-李四,0.00"]
 
 
 def test_every_workbook_is_written_with_formulas_off() -> None:

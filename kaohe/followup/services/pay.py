@@ -3,7 +3,6 @@ finance office's export of a run's shares (xlsx and CSV)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -15,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from kaohe.accounts.models import User
 from kaohe.collection.models import PayPool
+from kaohe.core.exports import csv_write
 from kaohe.followup.services import FollowupError
 from kaohe.org.models import Unit
 
 MAX_POOL_CENTS: Final = 10**10  # rules.md §10: a pool is at most 10¹⁰ cents
-FORMULA_PREFIXES: Final = ("=", "+", "-", "@")
 
 
 @transaction.atomic
@@ -46,16 +45,6 @@ def yuan(cents: int) -> str:
     return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
 
 
-def neutralise(value: str) -> str:
-    """A CSV cell a spreadsheet will not run as a formula: text starting with = + - @ gets a
-    leading apostrophe.
-
-    >>> neutralise("=1+1"), neutralise("12.50")
-    ("'=1+1", '12.50')
-    """
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-
-
 ExportRow = tuple[str, str, int, str, str, int]  # unit code, unit name, month, cadre, name, cents
 
 
@@ -64,13 +53,14 @@ def export_header() -> list[str]:
 
 
 def pay_csv(rows: Iterable[ExportRow]) -> bytes:
-    """UTF-8 with BOM (Excel reads it as such), every cell neutralised."""
+    """UTF-8 with BOM (Excel reads it as such), every text cell made safe to open
+    (:func:`kaohe.core.exports.csv_write`)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(export_header())
-    for unit, unit_name, month, cadre, name, cents in rows:
-        cells = [unit, unit_name, str(month), cadre, name, yuan(cents)]
-        writer.writerow([neutralise(c) for c in cells])
+    cells = (
+        [unit, unit_name, month, cadre, name, yuan(cents)]
+        for unit, unit_name, month, cadre, name, cents in rows
+    )
+    csv_write(out, export_header(), cells)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
