@@ -226,12 +226,13 @@ def test_a_csv_export_reads_back_as_text() -> None:
 
 
 def test_every_csv_file_is_written_through_the_safe_writer() -> None:
-    """The web application writes CSV only through kaohe/core/exports.py (the engine's result
-    files are numbers and ids of the district's own data, written by polars)."""
+    """The web application writes CSV only through kaohe/core/exports.py (the engine's own
+    files are the exchange format, round-tripped byte for byte: docs/security.md)."""
+    writer = re.compile(r"csv\.(writer|DictWriter)\(")
     writers = [
         str(path.relative_to(ROOT))
         for path in (ROOT / "kaohe").rglob("*.py")
-        if "engine" not in path.parts and re.search(r"csv\.(writer|DictWriter)\(", path.read_text())
+        if "engine" not in path.parts and writer.search(path.read_text(encoding="utf-8"))
     ]
     assert writers == ["kaohe/core/exports.py"]
 
