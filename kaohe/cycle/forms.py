@@ -11,6 +11,7 @@ from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from kaohe.cycle.models import Objection
+from kaohe.cycle.uploads import accepted_suffixes
 from kaohe.engine import schema as s
 from kaohe.results.models import Run
 
@@ -89,7 +90,7 @@ class AdjustmentForm(forms.Form):
     reason = forms.CharField(label=_("调整理由"), widget=forms.Textarea(attrs={"rows": 4}))
     evidence = MultipleFileField(
         label=_("佐证材料"),
-        widget=MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,.xlsx,.xls,.docx,.doc"}),
+        widget=MultipleFileInput(attrs={"accept": accepted_suffixes()}),
         help_text=_("PDF、图片、Excel 或 Word 文件，可多选"),
     )
     correction = forms.FileField(

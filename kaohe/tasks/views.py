@@ -27,6 +27,7 @@ from kaohe.collection.models import Task
 from kaohe.core.exports import csv_response
 from kaohe.core.periods import month_label
 from kaohe.cycle.guard import MonthLockedError, locked_months
+from kaohe.cycle.uploads import accepted_suffixes
 from kaohe.org.models import Cadre, Post, Section, Unit
 from kaohe.plans.models import Plan
 from kaohe.tasks import permissions, selectors, services
@@ -536,6 +537,7 @@ def report(request: HttpRequest) -> HttpResponse:
             "report": existing,
             "statuses": STATUSES,
             "locked": month in locked_months(year),
+            "accept": accepted_suffixes(),
         },
     )
 

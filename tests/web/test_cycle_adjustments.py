@@ -22,6 +22,7 @@ from kaohe.cycle.services.adjustments import (
     adjustment_request,
 )
 from kaohe.cycle.services.periods import CycleError
+from kaohe.cycle.uploads import accepted_suffixes
 from kaohe.engine.numbers import round_half_up
 from kaohe.plans.models import Plan
 from kaohe.results.models import Run, UnitMonthly
@@ -185,6 +186,8 @@ def test_the_adjustment_pages(locked: tuple[People, Run, Period]) -> None:
     p, _run, _period = locked
     office, office2 = client_for(p.office), client_for(p.office2)
     assert client_for(p.head).get(f"/cycle/{YEAR}/1/adjustments/new/").status_code == 403
+    form = office.get(f"/cycle/{YEAR}/1/adjustments/new/").content.decode()
+    assert f'accept="{accepted_suffixes()}"' in form  # the types the check accepts, one list
     response = office.post(
         f"/cycle/{YEAR}/1/adjustments/new/", {"reason": "更正", "evidence": [_pdf()]}
     )

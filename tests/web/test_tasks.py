@@ -22,6 +22,7 @@ from kaohe.accounts.services import role_assign
 from kaohe.collection.models import IndicatorResult, MonthlyRecord, Task
 from kaohe.cycle.guard import MonthLockedError
 from kaohe.cycle.models import Period
+from kaohe.cycle.uploads import accepted_suffixes
 from kaohe.org.models import Assignment, Cadre, Post, Section, Unit
 from kaohe.plans.models import Plan
 from kaohe.tasks import permissions, services
@@ -465,6 +466,7 @@ def test_the_cadre_reports_on_a_phone_the_rater_rates_the_cadre_reads(org: Org) 
     assert 'name="viewport"' in page or "viewport" in page
     assert "信息报送" in page
     assert 'type="radio"' in page
+    assert f'accept="{accepted_suffixes()}"' in page  # the types the check accepts, one list
     assert 'href="/tasks/ratings/' not in page  # a cadre rates nobody: no link to rating
     body = {"year": YEAR, "month": 3, f"s{task.pk}": "done", f"n{task.pk}": "已报送",
             "files": SimpleUploadedFile("证明.pdf", PDF)}  # fmt: skip
