@@ -78,7 +78,8 @@ def month_summary(
 ) -> MonthSummary:
     """The month's counts as :func:`kaohe.diary.services.month_resum` sums them, and their
     points. ``upto``: weeks starting after it are not listed as without goals (yet)."""
-    counts = Attendance.objects.filter(cadre=cadre, date__year=year, date__month=month).aggregate(
+    workdays = month_working_days(year, month)
+    counts = Attendance.objects.filter(cadre=cadre, date__in=workdays).aggregate(
         lates=Count("pk", filter=Q(status=Attendance.Status.LATE)),
         absences=Count("pk", filter=Q(status=Attendance.Status.ABSENT)),
         leave=Count("pk", filter=Q(status=Attendance.Status.LEAVE)),
@@ -96,7 +97,7 @@ def month_summary(
     return MonthSummary(
         year=year,
         month=month,
-        working_days=len(month_working_days(year, month)),
+        working_days=len(workdays),
         lates=counts["lates"],
         absences=counts["absences"],
         leave_days=counts["leave"],
@@ -185,8 +186,8 @@ def team_grid(cadres: list[Cadre], year: int, month: int, today: dt.date) -> Tea
     for cadre in cadres:
         row = TeamRow(cadre, [(d, d in workdays, cells.get((cadre.pk, d))) for d in days])
         statuses: dict[str, int] = defaultdict(int)
-        for _day, _working, a in row.cells:
-            if a is not None:
+        for _day, working, a in row.cells:
+            if a is not None and working:  # a day made a holiday after it was recorded: not counted
                 statuses[a.status] += 1
         row.lates = statuses[Attendance.Status.LATE]
         row.absences = statuses[Attendance.Status.ABSENT]

@@ -21,13 +21,19 @@ from django.utils.translation import gettext as _
 from kaohe.accounts.models import User
 from kaohe.collection.models import MonthlyRecord
 from kaohe.cycle.guard import MonthLockedError, month_lock_check
-from kaohe.diary.calendar import month_working_days, working_days
+from kaohe.diary.calendar import (
+    calendar_day_delete,
+    calendar_day_set,
+    month_working_days,
+    working_days,
+)
 from kaohe.diary.models import GOAL_LENGTH, Attendance, Goal, Week, week_monday, week_month
 from kaohe.org.models import Cadre
 
 MAX_GOALS_PER_WEEK = 10
 WHAT_ATTENDANCE = "diary attendance"
 WHAT_GOALS = "diary weekly goals"
+WHAT_CALENDAR = "the diary's calendar"
 
 
 class DiaryError(Exception):
@@ -52,18 +58,18 @@ def month_resum(*, cadre: Cadre, year: int, month: int) -> MonthlyRecord | None:
     """Sum the cadre's attendance days of the month and the goals of the weeks whose Thursday
     falls in it into the cadre-month's MonthlyRecord (made when missing).
 
-    - lates: days ``late``; absences: days ``absent`` (unexcused; leave is not absence);
-      on_leave: true when leave covers every working day of the month. Set only when the month
-      has attendance days (else left as another source set them).
+    - lates: days ``late``; absences: days ``absent`` (unexcused; leave is not absence), each
+      on a working day of the calendar as it is now (a day made a holiday after it was recorded
+      no longer counts); on_leave: true when leave covers every working day of the month. Set
+      only when the month has attendance days (else left as another source set them).
     - goals_set: goals of the month's weeks; goals_met: goals checked off in weeks the chief
       confirmed. Set only when the month has weeks with goals.
     Saves only what changed (a second sum changes nothing). None when the diary has nothing.
     """
-    days = Attendance.objects.filter(cadre=cadre, date__year=year, date__month=month)
-    counts = days.aggregate(
-        n=Count("pk"),
-        lates=Count("pk", filter=Q(status=Attendance.Status.LATE)),
-        absences=Count("pk", filter=Q(status=Attendance.Status.ABSENT)),
+    statuses = dict(
+        Attendance.objects.filter(cadre=cadre, date__year=year, date__month=month).values_list(
+            "date", "status"
+        )
     )
     weeks = [
         w
@@ -79,15 +85,16 @@ def month_resum(*, cadre: Cadre, year: int, month: int) -> MonthlyRecord | None:
         set=Count("pk"),
         met=Count("pk", filter=Q(done=True, week__state=Week.State.CONFIRMED)),
     )
-    if not counts["n"] and not sums["set"]:
+    if not statuses and not sums["set"]:
         return None
     values: dict[str, object] = {}
-    if counts["n"]:
+    if statuses:
         workdays = set(month_working_days(year, month))
-        leave = set(days.filter(status=Attendance.Status.LEAVE).values_list("date", flat=True))
+        counted = [status for day, status in statuses.items() if day in workdays]
+        leave = {day for day, status in statuses.items() if status == Attendance.Status.LEAVE}
         values |= {
-            "lates": counts["lates"],
-            "absences": float(counts["absences"]),
+            "lates": counted.count(Attendance.Status.LATE),
+            "absences": float(counted.count(Attendance.Status.ABSENT)),
             "on_leave": bool(workdays) and workdays <= leave,
         }
     if sums["set"]:
@@ -110,6 +117,29 @@ def month_resum(*, cadre: Cadre, year: int, month: int) -> MonthlyRecord | None:
     else:  # only our fields: the month's rating (level, rater) is another service's
         record.save(update_fields=[*changed, "updated"])
     return record
+
+
+# --- the calendar
+
+
+@transaction.atomic
+def calendar_change(*, date: dt.date, kind: str | None, name: str = "") -> int:
+    """Make ``date`` a holiday or a make-up workday (``kind``), or a plain day again (None),
+    and sum again every cadre-month the change alters: cadres with a day recorded on ``date``
+    (it counts, or no longer counts) and cadres with leave in the month (whether leave covers
+    every working day). A locked month refuses: its sums are published. Returns how many
+    cadre-months were summed."""
+    _guard(date.year, date.month, WHAT_CALENDAR)
+    if kind is None:
+        calendar_day_delete(date=date)
+    else:
+        calendar_day_set(date=date, kind=kind, name=name)
+    month = Attendance.objects.filter(date__year=date.year, date__month=date.month)
+    affected = month.filter(Q(date=date) | Q(status=Attendance.Status.LEAVE)).values("cadre")
+    cadres = list(Cadre.objects.filter(pk__in=affected).order_by("code"))
+    for cadre in cadres:
+        month_resum(cadre=cadre, year=date.year, month=date.month)
+    return len(cadres)
 
 
 # --- attendance

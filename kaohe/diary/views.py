@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from kaohe.accounts.models import User
 from kaohe.accounts.scope import cadre_codes_for
 from kaohe.diary import selectors
-from kaohe.diary.calendar import calendar_day_delete, calendar_day_set, is_working_day
+from kaohe.diary.calendar import is_working_day
 from kaohe.diary.forms import (
     CalendarForm,
     DayForm,
@@ -44,6 +44,7 @@ from kaohe.diary.services import (
     DiaryError,
     attendance_record,
     attendance_sign_in,
+    calendar_change,
     goal_check,
     goals_add,
     goals_copy_forward,
@@ -339,17 +340,29 @@ def calendar(request: HttpRequest) -> HttpResponse:
         remove = request.POST.get("delete", "")
         if remove:
             try:
-                calendar_day_delete(date=dt.date.fromisoformat(remove))
+                day = dt.date.fromisoformat(remove)
             except ValueError:
                 return HttpResponse(_("日期格式不对。"), status=400)
+            _calendar_change(request, date=day, kind=None)
             return redirect(f"{reverse('diary:calendar')}?year={year}")
         if form.is_valid():
             data = form.cleaned_data
-            calendar_day_set(date=data["date"], kind=data["kind"], name=data["name"])
-            messages.success(request, _("已保存。"))
+            _calendar_change(request, date=data["date"], kind=data["kind"], name=data["name"])
             return redirect(f"{reverse('diary:calendar')}?year={data['date'].year}")
         return render(request, "diary/calendar.html", _calendar_context(form, year), status=400)
     return render(request, "diary/calendar.html", _calendar_context(form, year))
+
+
+def _calendar_change(
+    request: HttpRequest, *, date: dt.date, kind: str | None, name: str = ""
+) -> None:
+    """Change the calendar and say what it did: the cadre-months summed again, or why not."""
+    try:
+        summed = calendar_change(date=date, kind=kind, name=name)
+    except DiaryError as exc:
+        messages.error(request, str(exc))
+        return
+    messages.success(request, _("已保存；重新汇总了 %(n)d 个干部的当月考勤。") % {"n": summed})
 
 
 def _calendar_context(form: CalendarForm, year: int) -> dict[str, object]:

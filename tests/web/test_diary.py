@@ -20,6 +20,7 @@ from kaohe.diary.services import (
     DiaryError,
     attendance_record,
     attendance_sign_in,
+    calendar_change,
     goal_check,
     goals_add,
     goals_copy_forward,
@@ -161,6 +162,45 @@ def test_holidays_and_make_up_workdays_change_the_working_days(t: Team) -> None:
     assert dt.date(YEAR, 3, 2) not in days
     assert dt.date(YEAR, 3, 1) in days
     assert len(days) == 22
+
+
+def test_a_holiday_declared_after_a_day_was_recorded_takes_the_day_out_of_the_sum(t: Team) -> None:
+    # Tuesday 3 March absent, Wednesday 4 March late: 1 absence, 1 late
+    attendance_record(cadre=t.cadre, date=dt.date(YEAR, 3, 3), status=S.ABSENT)
+    attendance_record(cadre=t.cadre, date=dt.date(YEAR, 3, 4), status=S.LATE)
+    assert (_record(t).lates, _record(t).absences) == (1, 1.0)
+    # the office declares 3 March a holiday afterwards: the absence no longer counts
+    summed = calendar_change(date=dt.date(YEAR, 3, 3), kind=CalendarDay.Kind.HOLIDAY, name="停工")
+    assert summed == 1  # the one cadre with a day recorded on the 3rd (and no leave in March)
+    assert (_record(t).lates, _record(t).absences) == (1, 0.0)
+    summary = month_summary(t.cadre, YEAR, MARCH)
+    assert (summary.lates, summary.absences, summary.working_days) == (1, 0, 21)
+    assert Attendance.objects.filter(cadre=t.cadre).count() == 2  # recorded days are kept
+    # the holiday withdrawn: the day counts again
+    calendar_change(date=dt.date(YEAR, 3, 3), kind=None)
+    assert (_record(t).lates, _record(t).absences) == (1, 1.0)
+    assert not CalendarDay.objects.exists()
+
+
+def test_a_make_up_workday_ends_a_month_of_leave(t: Team) -> None:
+    leave_apply(
+        cadre=t.cadre, first=dt.date(YEAR, 3, 1), last=dt.date(YEAR, 3, 31), leave_type="sick"
+    )
+    assert _record(t).on_leave is True
+    # Sunday 1 March made a working day (调休上班): the leave no longer covers every working day
+    calendar_change(date=dt.date(YEAR, 3, 1), kind=CalendarDay.Kind.WORKDAY, name="调休上班")
+    assert _record(t).on_leave is False
+    calendar_change(date=dt.date(YEAR, 3, 1), kind=None)
+    assert _record(t).on_leave is True
+
+
+def test_a_locked_month_keeps_its_calendar(t: Team) -> None:
+    attendance_record(cadre=t.cadre, date=dt.date(YEAR, 3, 3), status=S.ABSENT)
+    period_at(MARCH, Period.State.LOCKED)
+    with pytest.raises(DiaryError, match="已锁定"):
+        calendar_change(date=dt.date(YEAR, 3, 3), kind=CalendarDay.Kind.HOLIDAY)
+    assert not CalendarDay.objects.exists()
+    assert _record(t).absences == 1.0
 
 
 def test_sign_in_is_late_after_the_start_time(t: Team, settings: object) -> None:

@@ -169,6 +169,8 @@ def test_the_office_keeps_the_calendar(t: Team) -> None:
     )
     assert response.status_code == 302
     assert CalendarDay.objects.get(date=dt.date(2026, 10, 1)).name == "国庆节"
+    shown = client.get(response["Location"]).content.decode()
+    assert "已保存；重新汇总了 0 个干部的当月考勤。" in shown  # nobody recorded in October
     assert "国庆节" in client.get(reverse("diary:calendar"), {"year": 2026}).content.decode()
     client.post(reverse("diary:calendar"), {"delete": "2026-10-01"})
     assert not CalendarDay.objects.exists()
