@@ -3,6 +3,8 @@ the calendar."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -66,5 +68,13 @@ class ImportForm(forms.Form):
 
 class CalendarForm(forms.Form):
     date = forms.DateField(label=_("日期"), widget=_DATE)
+    last = forms.DateField(label=_("至（连续多天时填写）"), widget=_DATE, required=False)
     kind = forms.ChoiceField(label=_("类别"), choices=CalendarDay.Kind.choices)
     name = forms.CharField(label=_("名称"), max_length=64, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("date"), data.get("last")
+        if first is not None and last is not None and last < first:
+            self.add_error("last", _("结束日期早于开始日期。"))
+        return data

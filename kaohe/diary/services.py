@@ -34,6 +34,7 @@ MAX_GOALS_PER_WEEK = 10
 WHAT_ATTENDANCE = "diary attendance"
 WHAT_GOALS = "diary weekly goals"
 WHAT_CALENDAR = "the diary's calendar"
+MAX_CALENDAR_DAYS = 31  # one change of the calendar: a holiday of a few days, at most a month
 
 
 class DiaryError(Exception):
@@ -123,23 +124,37 @@ def month_resum(*, cadre: Cadre, year: int, month: int) -> MonthlyRecord | None:
 
 
 @transaction.atomic
-def calendar_change(*, date: dt.date, kind: str | None, name: str = "") -> int:
-    """Make ``date`` a holiday or a make-up workday (``kind``), or a plain day again (None),
-    and sum again every cadre-month the change alters: cadres with a day recorded on ``date``
-    (it counts, or no longer counts) and cadres with leave in the month (whether leave covers
-    every working day). A locked month refuses: its sums are published. Returns how many
-    cadre-months were summed."""
-    _guard(date.year, date.month, WHAT_CALENDAR)
-    if kind is None:
-        calendar_day_delete(date=date)
-    else:
-        calendar_day_set(date=date, kind=kind, name=name)
-    month = Attendance.objects.filter(date__year=date.year, date__month=date.month)
-    affected = month.filter(Q(date=date) | Q(status=Attendance.Status.LEAVE)).values("cadre")
-    cadres = list(Cadre.objects.filter(pk__in=affected).order_by("code"))
-    for cadre in cadres:
-        month_resum(cadre=cadre, year=date.year, month=date.month)
-    return len(cadres)
+def calendar_change(
+    *, first: dt.date, last: dt.date | None = None, kind: str | None, name: str = ""
+) -> int:
+    """Make each day from ``first`` to ``last`` (inclusive; one day without it) a holiday or a
+    make-up workday (``kind``), or a plain day again (None) — a holiday of several days is one
+    change — and sum again every cadre-month the change alters: cadres with a day recorded on a
+    changed date (it counts, or no longer counts) and cadres with leave in a changed month
+    (whether leave covers every working day). A locked month refuses the whole change: its sums
+    are published. Returns how many cadre-months were summed."""
+    last = first if last is None else last
+    if last < first:
+        raise DiaryError(_("结束日期早于开始日期。"))
+    if (last - first).days >= MAX_CALENDAR_DAYS:
+        raise DiaryError(_("一次最多登记 %(n)d 天。") % {"n": MAX_CALENDAR_DAYS})
+    dates = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+    months = sorted({(d.year, d.month) for d in dates})
+    for year, month in months:
+        _guard(year, month, WHAT_CALENDAR)
+    for date in dates:
+        if kind is None:
+            calendar_day_delete(date=date)
+        else:
+            calendar_day_set(date=date, kind=kind, name=name)
+    summed = 0
+    for year, month in months:
+        days = Attendance.objects.filter(date__year=year, date__month=month)
+        affected = days.filter(Q(date__in=dates) | Q(status=Attendance.Status.LEAVE))
+        for cadre in Cadre.objects.filter(pk__in=affected.values("cadre")).order_by("code"):
+            month_resum(cadre=cadre, year=year, month=month)
+            summed += 1
+    return summed
 
 
 # --- attendance

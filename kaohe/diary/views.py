@@ -343,22 +343,29 @@ def calendar(request: HttpRequest) -> HttpResponse:
                 day = dt.date.fromisoformat(remove)
             except ValueError:
                 return HttpResponse(_("日期格式不对。"), status=400)
-            _calendar_change(request, date=day, kind=None)
+            _calendar_change(request, first=day, kind=None)
             return redirect(f"{reverse('diary:calendar')}?year={year}")
         if form.is_valid():
             data = form.cleaned_data
-            _calendar_change(request, date=data["date"], kind=data["kind"], name=data["name"])
+            _calendar_change(
+                request, first=data["date"], last=data["last"], kind=data["kind"], name=data["name"]
+            )
             return redirect(f"{reverse('diary:calendar')}?year={data['date'].year}")
         return render(request, "diary/calendar.html", _calendar_context(form, year), status=400)
     return render(request, "diary/calendar.html", _calendar_context(form, year))
 
 
 def _calendar_change(
-    request: HttpRequest, *, date: dt.date, kind: str | None, name: str = ""
+    request: HttpRequest,
+    *,
+    first: dt.date,
+    last: dt.date | None = None,
+    kind: str | None,
+    name: str = "",
 ) -> None:
     """Change the calendar and say what it did: the cadre-months summed again, or why not."""
     try:
-        summed = calendar_change(date=date, kind=kind, name=name)
+        summed = calendar_change(first=first, last=last, kind=kind, name=name)
     except DiaryError as exc:
         messages.error(request, str(exc))
         return

@@ -170,14 +170,14 @@ def test_a_holiday_declared_after_a_day_was_recorded_takes_the_day_out_of_the_su
     attendance_record(cadre=t.cadre, date=dt.date(YEAR, 3, 4), status=S.LATE)
     assert (_record(t).lates, _record(t).absences) == (1, 1.0)
     # the office declares 3 March a holiday afterwards: the absence no longer counts
-    summed = calendar_change(date=dt.date(YEAR, 3, 3), kind=CalendarDay.Kind.HOLIDAY, name="停工")
+    summed = calendar_change(first=dt.date(YEAR, 3, 3), kind=CalendarDay.Kind.HOLIDAY, name="停工")
     assert summed == 1  # the one cadre with a day recorded on the 3rd (and no leave in March)
     assert (_record(t).lates, _record(t).absences) == (1, 0.0)
     summary = month_summary(t.cadre, YEAR, MARCH)
     assert (summary.lates, summary.absences, summary.working_days) == (1, 0, 21)
     assert Attendance.objects.filter(cadre=t.cadre).count() == 2  # recorded days are kept
     # the holiday withdrawn: the day counts again
-    calendar_change(date=dt.date(YEAR, 3, 3), kind=None)
+    calendar_change(first=dt.date(YEAR, 3, 3), kind=None)
     assert (_record(t).lates, _record(t).absences) == (1, 1.0)
     assert not CalendarDay.objects.exists()
 
@@ -188,17 +188,47 @@ def test_a_make_up_workday_ends_a_month_of_leave(t: Team) -> None:
     )
     assert _record(t).on_leave is True
     # Sunday 1 March made a working day (调休上班): the leave no longer covers every working day
-    calendar_change(date=dt.date(YEAR, 3, 1), kind=CalendarDay.Kind.WORKDAY, name="调休上班")
+    calendar_change(first=dt.date(YEAR, 3, 1), kind=CalendarDay.Kind.WORKDAY, name="调休上班")
     assert _record(t).on_leave is False
-    calendar_change(date=dt.date(YEAR, 3, 1), kind=None)
+    calendar_change(first=dt.date(YEAR, 3, 1), kind=None)
     assert _record(t).on_leave is True
+
+
+def test_a_holiday_of_several_days_is_one_change(t: Team) -> None:
+    # absent Tuesday 3 March, late Monday 9 March; then 2–6 March declared a holiday
+    attendance_record(cadre=t.cadre, date=dt.date(YEAR, 3, 3), status=S.ABSENT)
+    attendance_record(cadre=t.cadre, date=dt.date(YEAR, 3, 9), status=S.LATE)
+    calendar_change(
+        first=dt.date(YEAR, 3, 2),
+        last=dt.date(YEAR, 3, 6),
+        kind=CalendarDay.Kind.HOLIDAY,
+        name="停工",
+    )
+    assert CalendarDay.objects.filter(name="停工").count() == 5
+    assert len(month_working_days(YEAR, MARCH)) == 22 - 5
+    assert (_record(t).lates, _record(t).absences) == (1, 0.0)
+    with pytest.raises(DiaryError):  # the end before the start
+        calendar_change(first=dt.date(YEAR, 3, 6), last=dt.date(YEAR, 3, 2), kind=None)
+    with pytest.raises(DiaryError):  # more than a month at once
+        calendar_change(first=dt.date(YEAR, 3, 1), last=dt.date(YEAR, 4, 30), kind=None)
+    assert CalendarDay.objects.count() == 5
+
+
+def test_a_range_reaching_into_a_locked_month_changes_nothing(t: Team) -> None:
+    del t
+    period_at(MARCH, Period.State.LOCKED)
+    with pytest.raises(DiaryError, match="已锁定"):
+        calendar_change(
+            first=dt.date(YEAR, 2, 27), last=dt.date(YEAR, 3, 2), kind=CalendarDay.Kind.HOLIDAY
+        )
+    assert not CalendarDay.objects.exists()  # February's days not written either
 
 
 def test_a_locked_month_keeps_its_calendar(t: Team) -> None:
     attendance_record(cadre=t.cadre, date=dt.date(YEAR, 3, 3), status=S.ABSENT)
     period_at(MARCH, Period.State.LOCKED)
     with pytest.raises(DiaryError, match="已锁定"):
-        calendar_change(date=dt.date(YEAR, 3, 3), kind=CalendarDay.Kind.HOLIDAY)
+        calendar_change(first=dt.date(YEAR, 3, 3), kind=CalendarDay.Kind.HOLIDAY)
     assert not CalendarDay.objects.exists()
     assert _record(t).absences == 1.0
 

@@ -174,3 +174,10 @@ def test_the_office_keeps_the_calendar(t: Team) -> None:
     assert "国庆节" in client.get(reverse("diary:calendar"), {"year": 2026}).content.decode()
     client.post(reverse("diary:calendar"), {"delete": "2026-10-01"})
     assert not CalendarDay.objects.exists()
+    # the whole National Day holiday in one entry; an end before the start is refused
+    week = {"date": "2026-10-01", "last": "2026-10-07", "kind": "holiday", "name": "国庆节"}
+    assert client.post(reverse("diary:calendar"), week).status_code == 302
+    assert CalendarDay.objects.filter(name="国庆节").count() == 7
+    backwards = {**week, "date": "2026-10-08", "name": "错"}
+    assert client.post(reverse("diary:calendar"), backwards).status_code == 400
+    assert not CalendarDay.objects.filter(name="错").exists()
