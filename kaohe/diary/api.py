@@ -85,7 +85,7 @@ class AttendanceQuery(PageQuery):
 @router.get(
     "/attendance",
     response={200: AttendancePage, **ERRORS},
-    summary="Recorded working days, by cadre and date",
+    summary="Recorded days, by cadre and date",
 )
 def attendance_list(request: HttpRequest, filters: Query[AttendanceQuery]) -> dict[str, Any]:
     user = user_of(request)
